@@ -1,0 +1,14 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { defineConfig } from 'prisma/config';
+
+// Prisma's CLI runs with its WASM schema engine through the pg driver adapter, so generate and
+// `migrate diff` need no native binary download (see ../shared/ENVIRONMENT.md). Migrations are
+// applied by packages/db's own runner (npm run db:migrate), which needs no engine at all.
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  experimental: { adapter: true },
+  engine: 'js',
+  adapter: async () =>
+    new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/vtc' }),
+});
