@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every variable is declared here, documented in the
+ * README's configuration table and listed in turbo.json's globalEnv.
+ */
+const DEV_JWT_SECRET = 'vtc-development-only-secret-change-me-0123456789';
+// 32-byte keys, base64. Development defaults only; production refuses to start without real ones.
+const DEV_ID_ENCRYPTION_KEY = 'dnRjLWRldi1pZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=';
+const DEV_ID_HASH_KEY = 'dnRjLWRldi1pZC1sb29rdXAtaG1hYy1rZXktMzJieXRl';
+
+const shape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/vtc'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/).default('vtc'),
+  JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+  TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(480),
+  ID_ENCRYPTION_KEY: z.string().default(DEV_ID_ENCRYPTION_KEY),
+  ID_HASH_KEY: z.string().default(DEV_ID_HASH_KEY),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_PASSWORD: z.string().min(8).default('Vtc@2026demo'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+};
+
+const schema = z
+  .object(shape)
+  .superRefine((env, ctx) => {
+    for (const k of ['ID_ENCRYPTION_KEY', 'ID_HASH_KEY'] as const) {
+      if (Buffer.from(env[k], 'base64').length !== 32) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `${k} must be 32 bytes, base64-encoded` });
+      }
+    }
+    if (env.NODE_ENV === 'production') {
+      const defaults: Array<[keyof typeof env, string]> = [
+        ['JWT_SECRET', DEV_JWT_SECRET],
+        ['ID_ENCRYPTION_KEY', DEV_ID_ENCRYPTION_KEY],
+        ['ID_HASH_KEY', DEV_ID_HASH_KEY],
+      ];
+      for (const [k, v] of defaults) {
+        if (env[k] === v) ctx.addIssue({ code: 'custom', path: [k], message: `${k} must be set in production` });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof schema> & { isProduction: boolean };
+
+/** Parse a config from an environment-like object (tests pass their own). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...result.data, isProduction: result.data.NODE_ENV === 'production' };
+}
+
+let cached: Config | undefined;
+/** The process configuration, parsed once from process.env. */
+export function loadConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Test helper: a config whose database and queue prefix are this test's own. */
+export function configWith(overrides: Partial<Record<string, string>>): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}
+
+/** Every variable this package reads, for documentation and turbo.json. */
+export const CONFIG_VARIABLES = Object.keys(shape);

@@ -1,0 +1,2 @@
+export * from './client.ts';
+export { ensureDatabase, migrate, readMigrations, MIGRATIONS_DIR } from './migrate.ts';
