@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Resident ID numbers are sensitive personal information (PIPL art. 28): stored AES-256-GCM
+ * encrypted, looked up by a keyed HMAC-SHA256 (so equal numbers find the same person without
+ * decrypting), and shown masked unless the caller may see more and the read is audited.
+ */
+export interface PiiKeys {
+  encryptionKey: Buffer;
+  hashKey: Buffer;
+}
+
+export function piiKeysFrom(config: { ID_ENCRYPTION_KEY: string; ID_HASH_KEY: string }): PiiKeys {
+  return {
+    encryptionKey: Buffer.from(config.ID_ENCRYPTION_KEY, 'base64'),
+    hashKey: Buffer.from(config.ID_HASH_KEY, 'base64'),
+  };
+}
+
+/** Keyed lookup hash (hex, 64 chars) of a normalised ID number. */
+export function idNumberHash(keys: PiiKeys, idNumber: string): string {
+  return createHmac('sha256', keys.hashKey).update(idNumber.toUpperCase()).digest('hex');
+}
+
+/** `v1.<iv>.<tag>.<ciphertext>`, base64url parts. */
+export function encryptIdNumber(keys: PiiKeys, idNumber: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
+  const ct = Buffer.concat([cipher.update(idNumber, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+}
+
+export function decryptIdNumber(keys: PiiKeys, sealed: string): string {
+  const [v, iv, tag, ct] = sealed.split('.');
+  if (v !== 'v1' || !iv || !tag || !ct) throw new Error('Unsupported ID number ciphertext');
+  const decipher = createDecipheriv('aes-256-gcm', keys.encryptionKey, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+}
