@@ -7,7 +7,7 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'vtc-development-only-secret-change-me-0123456789';
 // 32-byte keys, base64. Development defaults only; production refuses to start without real ones.
 const DEV_ID_ENCRYPTION_KEY = 'dnRjLWRldi1pZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=';
-const DEV_ID_HASH_KEY = 'dnRjLWRldi1pZC1sb29rdXAtaG1hYy1rZXktMzJieXRl';
+const DEV_ID_HASH_KEY = 'dnRjLWRldi1pZC1sb29rdXAtaG1hYy1rZXktMzJieXQ=';
 
 const shape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

@@ -6,6 +6,7 @@ import {
   type RegionLevel,
   regionAncestors,
   regionCovers,
+  regionScopePrefix,
   regionLevel,
 } from './region-code';
 
@@ -82,5 +83,23 @@ describe('regionCovers', () => {
     ['000000', '141002', false],
   ])('%s covers %s: %s', (ancestor, code, expected) => {
     expect(regionCovers(ancestor, code)).toBe(expected);
+  });
+});
+
+describe('regionScopePrefix agrees with regionCovers', () => {
+  const cases: Array<[string, string]> = [
+    ['140000', '14'],
+    ['141000', '1410'],
+    ['141002', '141002'],
+    ['150800', '1508'],
+  ];
+  it.each(cases)('%s → %s', (code, prefix) => {
+    expect(regionScopePrefix(code)).toBe(prefix);
+  });
+  const probes = ['140000', '141000', '141002', '141023', '150800', '150802', '610924', '141100'];
+  it.each(cases.map(([c]) => c))('prefix of %s selects exactly the covered codes', (code) => {
+    for (const p of probes) {
+      expect(p.startsWith(regionScopePrefix(code))).toBe(regionCovers(code, p));
+    }
   });
 });

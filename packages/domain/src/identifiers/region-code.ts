@@ -78,3 +78,18 @@ export function regionCovers(ancestorCode: string, code: string): boolean {
       return code === ancestorCode;
   }
 }
+
+/**
+ * The same rule as `regionCovers`, as a code prefix for database filters: every region a bureau at
+ * `code` covers starts with this prefix (a county's prefix is its whole code).
+ */
+export function regionScopePrefix(code: string): string {
+  switch (regionLevel(code)) {
+    case 'PROVINCE':
+      return code.slice(0, 2);
+    case 'CITY':
+      return code.slice(0, 4);
+    case 'COUNTY':
+      return code;
+  }
+}

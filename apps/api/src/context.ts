@@ -1,0 +1,16 @@
+import type { Config } from '@vtc/config';
+import type { Actor, PiiKeys } from '@vtc/core';
+import type { PrismaClient } from '@vtc/db';
+import type { Logger } from 'pino';
+
+/** Everything a resolver may use, built once per request in server.ts. */
+export interface Context {
+  actor: Actor | null;
+  prisma: PrismaClient;
+  config: Config;
+  piiKeys: PiiKeys;
+  requestId: string;
+  ip: string | undefined;
+  userAgent: string | undefined;
+  logger: Logger;
+}

@@ -1,0 +1,15 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './scalars.ts';
+import './errors.ts';
+import './reference.ts';
+import './organization.ts';
+import './person.ts';
+import './class.ts';
+import './auth.ts';
+
+export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
+
+export function printSchemaSDL(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,338 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { PothosValidationError } from '@pothos/core';
+import type { Config } from '@vtc/config';
+import { authenticate, piiKeysFrom } from '@vtc/core';
+import { createPrisma, type PrismaClient } from '@vtc/db';
+import { DomainError } from '@vtc/domain';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Context } from './context.ts';
+import { createLogger } from './logger.ts';
+import { schema } from './schema/index.ts';
+
+/** Query limits. Deliberately not exposed in error messages. */
+export const LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 10,
+  maxTokens: 3000,
+  maxCost: 5000,
+} as const;
+
+/** Error codes that are safe to show as they are; anything else is masked. */
+const PASSTHROUGH_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+interface RequestStore {
+  requestId: string;
+  logger: Logger;
+}
+
+export interface AppStats {
+  /** Operations that reached execution (passed parsing, validation and limits). */
+  executions: number;
+}
+
+export interface App {
+  server: http.Server;
+  prisma: PrismaClient;
+  stats: AppStats;
+  listen(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  prisma?: PrismaClient;
+  logger?: Logger;
+}
+
+export async function createApp({ config, prisma: givenPrisma, logger: givenLogger }: AppOptions): Promise<App> {
+  const logger = givenLogger ?? createLogger(config.LOG_LEVEL, 'api');
+  const prisma = givenPrisma ?? createPrisma(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  redis.on('error', () => undefined); // readiness reports it; avoid unhandled error events
+  redis.connect().catch(() => undefined);
+  const piiKeys = piiKeysFrom(config);
+  const authSettings = { jwtSecret: config.JWT_SECRET, tokenTtlMinutes: config.TOKEN_TTL_MINUTES };
+  const als = new AsyncLocalStorage<RequestStore>();
+  const stats: AppStats = { executions: 0 };
+  let draining = false;
+
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth, exposeLimits: false, flattenFragments: true },
+    maxAliases: { n: LIMITS.maxAliases, exposeLimits: false },
+    maxDirectives: { n: LIMITS.maxDirectives, exposeLimits: false },
+    maxTokens: { n: LIMITS.maxTokens, exposeLimits: false },
+    costLimit: { maxCost: LIMITS.maxCost, exposeLimits: false },
+    blockFieldSuggestion: { enabled: true },
+  });
+  const protection = armor.protect();
+
+  const statsPlugin: ApolloServerPlugin<Context> = {
+    async requestDidStart() {
+      return {
+        async executionDidStart() {
+          stats.executions += 1;
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: protection.validationRules,
+    plugins: [...protection.plugins, ApolloServerPluginLandingPageDisabled(), statsPlugin],
+    formatError: (formatted, error) => formatError(formatted, error, als.getStore()),
+  });
+  await apollo.start();
+
+  async function buildContext(req: http.IncomingMessage, store: RequestStore): Promise<Context> {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const actor = token ? await authenticate(prisma, authSettings, token) : null;
+    const ip = req.socket.remoteAddress;
+    if (actor) {
+      actor.requestId = store.requestId;
+      actor.ip = ip;
+    }
+    return {
+      actor,
+      prisma,
+      config,
+      piiKeys,
+      requestId: store.requestId,
+      ip,
+      userAgent: req.headers['user-agent'],
+      logger: store.logger,
+    };
+  }
+
+  async function readiness(): Promise<{ ok: boolean; postgres: string; redis: string }> {
+    const withTimeout = <T>(p: Promise<T>) =>
+      Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500))]);
+    const [pgOk, redisOk] = await Promise.all([
+      withTimeout(prisma.$queryRaw`SELECT 1`).then(
+        () => true,
+        () => false,
+      ),
+      withTimeout(redis.ping()).then(
+        (r) => r === 'PONG',
+        () => false,
+      ),
+    ]);
+    return { ok: pgOk && redisOk && !draining, postgres: pgOk ? 'up' : 'down', redis: redisOk ? 'up' : 'down' };
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, store: RequestStore) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('x-request-id', store.requestId);
+    if (url.pathname === '/healthz') {
+      return json(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/readyz') {
+      const r = await readiness();
+      return json(res, r.ok ? 200 : 503, {
+        status: r.ok ? 'ready' : draining ? 'draining' : 'not ready',
+        postgres: r.postgres,
+        redis: r.redis,
+      });
+    }
+    if (url.pathname !== '/graphql') {
+      return json(res, 404, { error: 'not found' });
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      return json(res, 405, { error: 'method not allowed' });
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, config.MAX_BODY_BYTES);
+      if (raw === null) {
+        return json(res, 413, {
+          errors: [{ message: 'Request body too large / 请求过大', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+        });
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('application/json')) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return json(res, 400, {
+            errors: [{ message: 'Body is not valid JSON / 请求体不是有效的 JSON', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: () => buildContext(req, store),
+    });
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const store: RequestStore = { requestId, logger: logger.child({ requestId }) };
+    const started = process.hrtime.bigint();
+    als.run(store, () => {
+      handle(req, res, store)
+        .catch((err: unknown) => {
+          store.logger.error({ err }, 'request failed');
+          if (!res.headersSent) json(res, 500, { errors: [{ message: 'Internal error', extensions: { correlationId: requestId } }] });
+          else res.end();
+        })
+        .finally(() => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          const path = (req.url ?? '').split('?')[0];
+          if (path !== '/healthz' && path !== '/readyz') {
+            store.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+          }
+        });
+    });
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+
+  return {
+    server,
+    prisma,
+    stats,
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve) => {
+        server.listen(port, host, () => {
+          const addr = server.address() as AddressInfo;
+          resolve(`http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`);
+        });
+      });
+    },
+    async stop() {
+      draining = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_GRACE_MS).unref();
+      });
+      await apollo.stop();
+      redis.disconnect();
+      if (!givenPrisma) await prisma.$disconnect();
+    },
+  };
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+/** Read at most `limit` bytes; null when the body is larger (the rest is discarded). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      if (tooLarge) return;
+      size += c.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  store: RequestStore | undefined,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    // A domain error thrown where no result union catches it: still a typed, stable code.
+    return {
+      message: original.message,
+      path: formatted.path,
+      extensions: { code: original.code, messageZh: original.localized.zh, ...safeDetails(original) },
+    };
+  }
+  if (original instanceof PothosValidationError) {
+    // e.g. a malformed global ID: the client's fault, said plainly.
+    return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (original instanceof GraphQLError && !original.originalError && code === undefined) {
+    // Errors graphql-js raises itself about the request (e.g. variable coercion).
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  const correlationId = store?.requestId ?? randomUUID();
+  (store?.logger ?? console).error({ err: original, correlationId }, 'unexpected error');
+  return {
+    message: `Internal error / 内部错误 (correlation id ${correlationId})`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+  };
+}
+
+function safeDetails(e: DomainError): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof e.details?.field === 'string') out.field = e.details.field;
+  if (typeof e.details?.row === 'number') out.row = e.details.row;
+  return out;
+}

@@ -1,0 +1,141 @@
+import { regionScopePrefix } from '@vtc/domain';
+import type { Prisma } from '@vtc/db';
+import type { Actor, ActorRole } from './actor.ts';
+
+/**
+ * Row-level visibility, in one place. Every read the API serves (lists, node lookups, relations
+ * that cross an organization boundary) is filtered with these Prisma `where` fragments:
+ * - SYSTEM_ADMIN sees everything;
+ * - BUREAU_OFFICER sees its region and every region below it;
+ * - INSTITUTION_STAFF, EVALUATOR, ENTERPRISE_STAFF see their own organization and the people and
+ *   records connected to it;
+ * - TRAINEE sees themself and their own records.
+ * A user with several bindings sees the union. No binding, or no actor, sees nothing.
+ */
+const NOTHING = { id: { in: [] as string[] } };
+
+function region(role: ActorRole): { startsWith: string } | null {
+  return role.regionCode ? { startsWith: regionScopePrefix(role.regionCode) } : null;
+}
+
+function anyOf<T extends object>(parts: Array<T | null>): T | { OR: T[] } | typeof NOTHING {
+  const kept = parts.filter((p): p is T => p !== null);
+  if (kept.length === 0) return NOTHING;
+  return kept.length === 1 ? (kept[0] as T) : { OR: kept };
+}
+
+function isAdmin(actor: Actor | null): boolean {
+  return !!actor?.roles.some((r) => r.role === 'SYSTEM_ADMIN');
+}
+
+export function organizationScope(actor: Actor | null): Prisma.OrganizationWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.OrganizationWhereInput>(
+    actor.roles.map((r) => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          return rc ? { regionCode: rc } : null;
+        }
+        case 'INSTITUTION_STAFF':
+        case 'EVALUATOR':
+        case 'ENTERPRISE_STAFF':
+          return r.organizationId ? { id: r.organizationId } : null;
+        case 'TRAINEE':
+          // A trainee sees the institutions that train them.
+          return r.personId ? { classes: { some: { enrollments: { some: { personId: r.personId } } } } } : null;
+        default:
+          return null;
+      }
+    }),
+  );
+}
+
+export function classScope(actor: Actor | null): Prisma.TrainingClassWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.TrainingClassWhereInput>(
+    actor.roles.map((r) => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          return rc ? { regionCode: rc } : null;
+        }
+        case 'INSTITUTION_STAFF':
+          return r.organizationId ? { institutionId: r.organizationId } : null;
+        case 'EVALUATOR':
+          return r.organizationId ? { assessmentSessions: { some: { evaluationBodyId: r.organizationId } } } : null;
+        case 'ENTERPRISE_STAFF':
+          return r.organizationId ? { trainingOrder: { enterpriseId: r.organizationId } } : null;
+        case 'TRAINEE':
+          return r.personId ? { enrollments: { some: { personId: r.personId } } } : null;
+        default:
+          return null;
+      }
+    }),
+  );
+}
+
+/** Persons (trainees): visible through the classes, assessments and apprenticeships that link them. */
+export function personScope(actor: Actor | null): Prisma.PersonWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.PersonWhereInput>(
+    actor.roles.flatMap((r): Array<Prisma.PersonWhereInput | null> => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          if (!rc) return [null];
+          return [
+            { enrollments: { some: { class: { regionCode: rc } } } },
+            { apprenticeships: { some: { regionCode: rc } } },
+          ];
+        }
+        case 'INSTITUTION_STAFF':
+          if (!r.organizationId) return [null];
+          return [
+            { enrollments: { some: { class: { institutionId: r.organizationId } } } },
+            { apprenticeships: { some: { institutionId: r.organizationId } } },
+          ];
+        case 'EVALUATOR':
+          return r.organizationId
+            ? [{ assessmentResults: { some: { session: { evaluationBodyId: r.organizationId } } } }]
+            : [null];
+        case 'ENTERPRISE_STAFF':
+          if (!r.organizationId) return [null];
+          return [
+            { apprenticeships: { some: { enterpriseId: r.organizationId } } },
+            { employmentRecords: { some: { employerId: r.organizationId } } },
+          ];
+        case 'TRAINEE':
+          return r.personId ? [{ id: r.personId }] : [null];
+        default:
+          return [null];
+      }
+    }),
+  );
+}
+
+/** Enrollments: visible when their class is. A trainee sees only their own. */
+export function enrollmentScope(actor: Actor | null): Prisma.EnrollmentWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.EnrollmentWhereInput>(
+    actor.roles.map((r) => {
+      if (r.role === 'TRAINEE') return r.personId ? { personId: r.personId } : null;
+      const only = { ...actor, roles: [r] };
+      return { class: classScope(only) };
+    }),
+  );
+}
+
+/** May the actor read full ID numbers of persons it can see? (Each such read is audited.) */
+export function canViewIdNumbers(actor: Actor | null): boolean {
+  if (!actor) return false;
+  return actor.roles.some((r) => r.role === 'SYSTEM_ADMIN' || (r.role === 'BUREAU_OFFICER' && r.canViewIdNumbers));
+}
+
+export function hasRole(actor: Actor | null, ...roles: ActorRole['role'][]): boolean {
+  return !!actor?.roles.some((r) => roles.includes(r.role));
+}
