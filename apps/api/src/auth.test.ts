@@ -114,7 +114,7 @@ describe('createUser (administrators only)', () => {
     const admin = await api.login('admin');
     const before = await api.prisma.user.count();
     const input = { username: 'new.user', displayName: '新用户', password: 'Strong#Pass1', role: 'BUREAU_OFFICER', regionCode: '141002', ...change };
-    if (change.role === 'INSTITUTION_STAFF') delete (input as Record<string, unknown>).regionCode;
+    if ('role' in change) delete (input as Record<string, unknown>).regionCode;
     const r = await api.gql<{ createUser: { __typename: string; code: string; field: string } }>(CREATE, { input }, admin);
     expect(r.data?.createUser).toMatchObject({ __typename: 'DomainError', code, field });
     expect(await api.prisma.user.count()).toBe(before);

@@ -23,6 +23,7 @@ export const RoleBinding = builder.prismaObject('RoleBinding', {
 /** Users are visible to themselves and to system administrators. */
 export const User = builder.prismaNode('User', {
   id: { field: 'id' },
+  nullable: true,
   findUnique: (id, ctx) =>
     ctx.actor?.roles.some((r) => r.role === 'SYSTEM_ADMIN') ? { id } : { id, AND: [{ id: ctx.actor?.userId ?? '' }] },
   fields: (t) => ({

@@ -7,6 +7,7 @@ import ValidationPlugin from '@pothos/plugin-validation';
 import type PrismaTypes from '@vtc/db/pothos-types';
 import { getDatamodel } from '@vtc/db/pothos-types';
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 import type { Context } from '../context.ts';
 
 /**
@@ -82,3 +83,12 @@ function pathOf(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefi
 
 builder.queryType({ authScopes: { authenticated: true } });
 builder.mutationType({ authScopes: { authenticated: true } });
+
+/** Connection page arguments: at most 100 nodes a page, said plainly rather than silently clamped. */
+const pageLimit = z
+  .number()
+  .int()
+  .min(0)
+  .max(100, 'at most 100 per page / 每页最多 100 条')
+  .nullish();
+export const pageArgs = z.looseObject({ first: pageLimit, last: pageLimit });

@@ -1,5 +1,5 @@
 import { classScope, enrollmentScope } from '@vtc/core';
-import { builder } from './builder.ts';
+import { builder, pageArgs } from './builder.ts';
 import { SkillLevelEnum } from './reference.ts';
 
 export const ClassStatusEnum = builder.enumType('ClassStatus', {
@@ -25,6 +25,7 @@ export const EnrollmentStatusEnum = builder.enumType('EnrollmentStatus', {
 
 export const TrainingClass = builder.prismaNode('TrainingClass', {
   id: { field: 'id' },
+  nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [classScope(ctx.actor)] }),
   fields: (t) => ({
     code: t.exposeString('code'),
@@ -42,6 +43,7 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
     occupation: t.relation('occupation'),
     region: t.relation('region'),
     enrollments: t.relatedConnection('enrollments', {
+      validate: pageArgs,
       cursor: 'id',
       query: (_args, ctx) => ({ where: enrollmentScope(ctx.actor), orderBy: { createdAt: 'asc' } }),
     }),
@@ -50,6 +52,7 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
 
 export const Enrollment = builder.prismaNode('Enrollment', {
   id: { field: 'id' },
+  nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [enrollmentScope(ctx.actor)] }),
   fields: (t) => ({
     status: t.expose('status', { type: EnrollmentStatusEnum }),
@@ -66,6 +69,7 @@ export const Enrollment = builder.prismaNode('Enrollment', {
 
 builder.queryFields((t) => ({
   classes: t.prismaConnection({
+    validate: pageArgs,
     type: TrainingClass,
     cursor: 'id',
     description: 'Training classes the viewer may see.',

@@ -1,5 +1,5 @@
 import { classScope, organizationScope } from '@vtc/core';
-import { builder } from './builder.ts';
+import { builder, pageArgs } from './builder.ts';
 
 export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
   values: ['TRAINING_INSTITUTION', 'VOCATIONAL_COLLEGE', 'EVALUATION_BODY', 'ENTERPRISE', 'HR_BUREAU'] as const,
@@ -10,6 +10,7 @@ export const OrganizationStatusEnum = builder.enumType('OrganizationStatus', {
 
 export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
+  nullable: true,
   // node(id) applies the same visibility as the organizations list.
   findUnique: (id, ctx) => ({ id, AND: [organizationScope(ctx.actor)] }),
   fields: (t) => ({
@@ -21,6 +22,7 @@ export const Organization = builder.prismaNode('Organization', {
     region: t.relation('region'),
     address: t.exposeString('address', { nullable: true }),
     classes: t.relatedConnection('classes', {
+      validate: pageArgs,
       cursor: 'id',
       query: (_args, ctx) => ({ where: classScope(ctx.actor), orderBy: { createdAt: 'desc' } }),
     }),
@@ -29,6 +31,7 @@ export const Organization = builder.prismaNode('Organization', {
 
 builder.queryFields((t) => ({
   organizations: t.prismaConnection({
+    validate: pageArgs,
     type: Organization,
     cursor: 'id',
     description: 'Organizations the viewer may see: its own, or those in its region and below.',

@@ -2,7 +2,7 @@ import { ageOn } from '@vtc/domain';
 import { enrollmentScope, personScope, revealIdNumber } from '@vtc/core';
 import { DomainError } from '@vtc/domain';
 import { z } from 'zod';
-import { builder } from './builder.ts';
+import { builder, pageArgs } from './builder.ts';
 
 export const SexEnum = builder.enumType('Sex', { values: ['MALE', 'FEMALE'] as const });
 export const HouseholdTypeEnum = builder.enumType('HouseholdType', { values: ['URBAN', 'RURAL'] as const });
@@ -27,6 +27,7 @@ function maskPhone(phone: string | null): string | null {
 /** A real-name trainee. The ID number is always masked here; see `revealIdNumber`. */
 export const Person = builder.prismaNode('Person', {
   id: { field: 'id' },
+  nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [personScope(ctx.actor)] }),
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -49,6 +50,7 @@ export const Person = builder.prismaNode('Person', {
 
 builder.queryFields((t) => ({
   trainees: t.prismaConnection({
+    validate: pageArgs,
     type: Person,
     cursor: 'id',
     description: 'Trainees the viewer may see (enrolled in its classes, or in classes in its region and below).',
