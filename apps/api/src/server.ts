@@ -55,6 +55,8 @@ export interface App {
   prisma: PrismaClient;
   stats: AppStats;
   listen(port?: number, host?: string): Promise<string>;
+  /** Start draining: /readyz answers 503 so load balancers stop sending; requests still complete. */
+  beginDrain(): void;
   stop(): Promise<void>;
 }
 
@@ -205,6 +207,9 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      // graphql-armor's parse-phase limits (aliases, tokens) throw from a plugin hook, which Apollo
+      // reports as 500; they are the client's fault, so answer 400 like any other validation error.
+      if (res.statusCode === 500 && isRequestRejection(result.body.string)) res.statusCode = 400;
       res.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
@@ -248,6 +253,9 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         });
       });
     },
+    beginDrain() {
+      draining = true;
+    },
     async stop() {
       draining = true;
       await new Promise<void>((resolve) => {
@@ -260,6 +268,19 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
       if (!givenPrisma) await prisma.$disconnect();
     },
   };
+}
+
+function isRequestRejection(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+    return (
+      parsed.data === undefined &&
+      !!parsed.errors?.length &&
+      parsed.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || e.extensions?.code === 'GRAPHQL_PARSE_FAILED')
+    );
+  } catch {
+    return false;
+  }
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
