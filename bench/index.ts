@@ -1,0 +1,25 @@
+/**
+ * npm run bench -- <name> [--key=value ...]
+ * Runs one benchmark against the local Postgres and Redis and ends with one line:
+ *   RESULT <name> key=value key=value ...
+ * Each benchmark creates and drops its own database, so it never touches demo or test data.
+ */
+import { identifiers } from './identifiers.ts';
+import { graphqlRead } from './graphql-read.ts';
+
+export type Bench = (opts: Record<string, string>) => Promise<Record<string, string | number>>;
+
+const BENCHES: Record<string, { describe: string; run: Bench }> = {
+  identifiers: { describe: 'resident ID and credit code validations per second (pure domain code)', run: identifiers },
+  'graphql-read': { describe: 'scoped trainees page over HTTP: requests/s and latency', run: graphqlRead },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || !BENCHES[name]) {
+  console.error(`usage: npm run bench -- <name>\n${Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(16)} ${b.describe}`).join('\n')}`);
+  process.exit(2);
+}
+const opts = Object.fromEntries(rest.map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const result = await BENCHES[name].run(opts);
+console.log(`RESULT ${name} ${Object.entries(result).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+process.exit(0);
