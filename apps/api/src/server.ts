@@ -110,6 +110,8 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     csrfPrevention: true,
+    // Shutdown is ours (main.ts): drain, close HTTP, then stop Apollo. Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     validationRules: protection.validationRules,
     plugins: [...protection.plugins, ApolloServerPluginLandingPageDisabled(), statsPlugin],

@@ -1,0 +1,34 @@
+import type { PrismaClient } from '@vtc/db';
+import type { AnyJobDefinition, JobPayload } from './definition.ts';
+import type { Logger } from './logger.ts';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  prisma: PrismaClient;
+  logger: Logger;
+  job: {
+    id: string;
+    queue: string;
+    name: string;
+    /** Attempts already made before this one. */
+    attemptsMade: number;
+    /** When the job was due: the scheduled time for scheduler jobs, otherwise when it was added. */
+    dueAt: Date;
+  };
+}
+
+/**
+ * A handler: parse nothing, decide nothing. It maps a parsed payload onto one `core` use case and
+ * returns a small, id-only result (stored by BullMQ as the job's return value).
+ */
+export interface JobHandler<D extends AnyJobDefinition = AnyJobDefinition, R = unknown> {
+  readonly definition: D;
+  handle(payload: JobPayload<D>, context: JobContext): Promise<R>;
+}
+
+export function defineHandler<D extends AnyJobDefinition, R>(
+  definition: D,
+  handle: (payload: JobPayload<D>, context: JobContext) => Promise<R>,
+): JobHandler<D, R> {
+  return { definition, handle };
+}

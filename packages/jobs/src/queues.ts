@@ -1,0 +1,12 @@
+/**
+ * Queue names. One queue per kind of work, so a slow kind (maintenance batches) never delays a fast one
+ * (notifications). Every Redis key of a queue is `<QUEUE_PREFIX>:<queue name>:...`.
+ */
+export const QUEUES = {
+  notifications: 'notifications',
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);

@@ -1,0 +1,37 @@
+import type { RepeatOptions } from 'bullmq';
+import type { AnyJobDefinition, JobInput } from './definition.ts';
+import { AUDIT_DIGEST_JOB } from './definitions/index.ts';
+import type { Queues } from './queue-factory.ts';
+
+export interface JobSchedule<D extends AnyJobDefinition = AnyJobDefinition> {
+  /** Stable scheduler id: upserting the same id again updates the schedule instead of adding one. */
+  readonly id: string;
+  readonly job: D;
+  readonly repeat: Omit<RepeatOptions, 'key'>;
+  readonly payload: JobInput<D>;
+}
+
+/**
+ * Every job scheduler. Schedules enqueue one job that works in batches; they never fan out one job per
+ * person. Times are Asia/Shanghai.
+ */
+export const JOB_SCHEDULES: readonly JobSchedule[] = [
+  {
+    id: 'audit-digest-daily',
+    job: AUDIT_DIGEST_JOB,
+    repeat: { pattern: '0 2 * * *', tz: 'Asia/Shanghai' },
+    payload: {},
+  } satisfies JobSchedule<typeof AUDIT_DIGEST_JOB>,
+];
+
+/** Create or update every scheduler (idempotent; safe on every worker start). Returns their ids. */
+export async function upsertJobSchedulers(queues: Queues, schedules = JOB_SCHEDULES): Promise<string[]> {
+  for (const s of schedules) {
+    await queues[s.job.queue].upsertJobScheduler(s.id, s.repeat, {
+      name: s.job.name,
+      data: s.payload,
+      opts: s.job.options?.attempts ? { attempts: s.job.options.attempts } : {},
+    });
+  }
+  return schedules.map((s) => s.id);
+}
