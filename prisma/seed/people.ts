@@ -1,4 +1,4 @@
-import { ageOn, makeResidentId, parseResidentId } from '@vtc/domain';
+import { ageOn, makeResidentId, PRIORITY_GROUPS, type PriorityGroup, parseResidentId } from '@vtc/domain';
 import { addDays, DEMO_TODAY } from './dates.ts';
 import { type Rng, rng } from './prng.ts';
 import { countiesOf } from './regions.ts';
@@ -8,28 +8,9 @@ import { countiesOf } from './regions.ts';
  * sex-appropriate given names), valid resident ID numbers for the seeded counties, mobile numbers,
  * household type and priority groups that fit age and household.
  */
-export type PriorityGroup =
-  | 'RURAL_MIGRANT_WORKER'
-  | 'POVERTY_RELIEF_LABOUR'
-  | 'COLLEGE_GRADUATE'
-  | 'UNEMPLOYED'
-  | 'VETERAN'
-  | 'DISABLED'
-  | 'EMPLOYMENT_DIFFICULTY'
-  | 'TWO_AFTER_YOUTH'
-  | 'FLEXIBLE_WORKER';
+export type { PriorityGroup };
 
-const PRIORITY_ORDER: readonly PriorityGroup[] = [
-  'RURAL_MIGRANT_WORKER',
-  'POVERTY_RELIEF_LABOUR',
-  'COLLEGE_GRADUATE',
-  'UNEMPLOYED',
-  'VETERAN',
-  'DISABLED',
-  'EMPLOYMENT_DIFFICULTY',
-  'TWO_AFTER_YOUTH',
-  'FLEXIBLE_WORKER',
-];
+const PRIORITY_ORDER: readonly PriorityGroup[] = PRIORITY_GROUPS;
 
 export interface PersonSeed {
   index: number;

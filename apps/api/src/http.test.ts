@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configWith } from '@vtc/config';
 import { createPrisma } from '@vtc/db';
-import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
+import { createTestDatabase } from '@vtc/db/testing';
 import pino from 'pino';
 import { createApp, type App } from './server.ts';
 import { createFixtures, startTestApi, type TestApi } from './testing.ts';

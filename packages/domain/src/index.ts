@@ -5,5 +5,6 @@ export * from './identifiers/occupation-code';
 export * from './identifiers/region-code';
 export * from './identifiers/resident-id';
 export * from './password';
+export * from './person';
 export * from './roles';
 export * from './skill-level';

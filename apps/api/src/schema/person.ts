@@ -1,23 +1,16 @@
-import { ageOn } from '@vtc/domain';
+import { ageOn, HOUSEHOLD_TYPES, PRIORITY_GROUP_NAMES, PRIORITY_GROUPS } from '@vtc/domain';
 import { enrollmentScope, personScope, revealIdNumber } from '@vtc/core';
 import { DomainError } from '@vtc/domain';
 import { z } from 'zod';
 import { builder, pageArgs } from './builder.ts';
 
 export const SexEnum = builder.enumType('Sex', { values: ['MALE', 'FEMALE'] as const });
-export const HouseholdTypeEnum = builder.enumType('HouseholdType', { values: ['URBAN', 'RURAL'] as const });
+export const HouseholdTypeEnum = builder.enumType('HouseholdType', { values: HOUSEHOLD_TYPES });
 export const PriorityGroupEnum = builder.enumType('PriorityGroup', {
-  values: [
-    'RURAL_MIGRANT_WORKER',
-    'POVERTY_RELIEF_LABOUR',
-    'COLLEGE_GRADUATE',
-    'UNEMPLOYED',
-    'VETERAN',
-    'DISABLED',
-    'EMPLOYMENT_DIFFICULTY',
-    'TWO_AFTER_YOUTH',
-    'FLEXIBLE_WORKER',
-  ] as const,
+  values: Object.fromEntries(PRIORITY_GROUPS.map((g) => [g, { description: PRIORITY_GROUP_NAMES[g] }])) as Record<
+    (typeof PRIORITY_GROUPS)[number],
+    { description: string }
+  >,
 });
 
 function maskPhone(phone: string | null): string | null {
