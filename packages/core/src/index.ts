@@ -5,4 +5,6 @@ export * from './outbox.ts';
 export * from './person.ts';
 export * from './pii.ts';
 export * from './scope.ts';
+export * from './serial.ts';
+export * from './training-policy.ts';
 export * from './notification.ts';

@@ -9,6 +9,10 @@ export const DOMAIN_ERROR_CODES = [
   'NOT_FOUND',
   'VALIDATION',
   'CONFLICT',
+  'INVALID_TRANSITION',
+  'INELIGIBLE',
+  'CAPACITY_EXCEEDED',
+  'SCHEDULE_CONFLICT',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

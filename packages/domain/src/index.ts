@@ -8,3 +8,5 @@ export * from './password';
 export * from './person';
 export * from './roles';
 export * from './skill-level';
+export * from './training-class';
+export * from './training-policy';
