@@ -1,3 +1,4 @@
+export * from './access.ts';
 export * from './actor.ts';
 export * from './audit.ts';
 export * from './auth.ts';
@@ -6,5 +7,7 @@ export * from './person.ts';
 export * from './pii.ts';
 export * from './scope.ts';
 export * from './serial.ts';
+export * from './trainee.ts';
+export * from './training-class.ts';
 export * from './training-policy.ts';
 export * from './notification.ts';

@@ -9,4 +9,5 @@ export * from './person';
 export * from './roles';
 export * from './skill-level';
 export * from './training-class';
+export * from './trainee';
 export * from './training-policy';

@@ -1,10 +1,22 @@
 import { classScope, enrollmentScope } from '@vtc/core';
+import { allowedClassActions, CLASS_STATUSES } from '@vtc/domain';
 import { builder, pageArgs } from './builder.ts';
 import { SkillLevelEnum } from './reference.ts';
 
-export const ClassStatusEnum = builder.enumType('ClassStatus', {
-  values: ['DRAFT', 'SUBMITTED', 'APPROVED', 'REJECTED', 'IN_PROGRESS', 'COMPLETED', 'SETTLED', 'CANCELLED'] as const,
+export const ClassStatusEnum = builder.enumType('ClassStatus', { values: CLASS_STATUSES });
+export const ClassActionEnum = builder.enumType('ClassAction', {
+  values: ['SUBMIT', 'APPROVE', 'REJECT', 'START', 'COMPLETE', 'SETTLE', 'CANCEL'] as const,
 });
+
+export const Teacher = builder
+  .objectRef<{ name: string; certificateNo?: string | null; subject?: string | null }>('Teacher')
+  .implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      certificateNo: t.string({ nullable: true, resolve: (x) => x.certificateNo ?? null }),
+      subject: t.string({ nullable: true, resolve: (x) => x.subject ?? null }),
+    }),
+  });
 export const TrainingTypeEnum = builder.enumType('TrainingType', {
   values: {
     EMPLOYMENT_SKILLS: { description: '就业技能培训' },
@@ -42,6 +54,22 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
     institution: t.relation('institution'),
     occupation: t.relation('occupation'),
     region: t.relation('region'),
+    teachers: t.field({
+      type: [Teacher],
+      resolve: (c) => (Array.isArray(c.teachers) ? (c.teachers as Array<{ name: string; certificateNo?: string | null; subject?: string | null }>) : []),
+    }),
+    teachingPlan: t.exposeString('teachingPlan', { nullable: true }),
+    assessmentPlan: t.exposeString('assessmentPlan', { nullable: true }),
+    rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
+    submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
+    labourBrand: t.relation('labourBrand', { nullable: true }),
+    allowedActions: t.field({
+      type: [ClassActionEnum],
+      description: 'Life-cycle actions the state machine allows from the current state (roles still apply).',
+      resolve: (c) => allowedClassActions(c.status),
+    }),
+    enrolledCount: t.relationCount('enrollments', { where: { status: { not: 'WITHDRAWN' } } }),
     enrollments: t.relatedConnection('enrollments', {
       validate: pageArgs,
       cursor: 'id',
@@ -68,17 +96,117 @@ export const Enrollment = builder.prismaNode('Enrollment', {
 });
 
 builder.queryFields((t) => ({
-  classes: t.prismaConnection({
-    validate: pageArgs,
-    type: TrainingClass,
-    cursor: 'id',
-    description: 'Training classes the viewer may see.',
-    args: { status: t.arg({ type: ClassStatusEnum, required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.trainingClass.findMany({
-        ...query,
-        where: { AND: [classScope(ctx.actor), args.status ? { status: args.status } : {}] },
-        orderBy: { id: 'asc' },
-      }),
-  }, { name: 'TrainingClassConnection' }, { name: 'TrainingClassEdge' }),
+  classes: t.prismaConnection(
+    {
+      type: TrainingClass,
+      cursor: 'id',
+      validate: pageArgs,
+      description: 'Training classes the viewer may see, filtered by state, occupation, institution and start date.',
+      args: {
+        status: t.arg({ type: ClassStatusEnum, required: false }),
+        occupationId: t.arg.globalID({ required: false }),
+        institutionId: t.arg.globalID({ required: false }),
+        startFrom: t.arg({ type: 'Date', required: false }),
+        startTo: t.arg({ type: 'Date', required: false }),
+      },
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.trainingClass.findMany({
+          ...query,
+          where: { AND: [classScope(ctx.actor), classFilter(args)] },
+          orderBy: { id: 'asc' },
+        }),
+    },
+    { name: 'TrainingClassConnection' },
+    { name: 'TrainingClassEdge' },
+  ),
+  classCountsByInstitution: t.field({
+    type: [InstitutionClassCount],
+    description: 'For a bureau: how many classes each visible institution has, by state, with the same filters.',
+    args: {
+      occupationId: t.arg.globalID({ required: false }),
+      startFrom: t.arg({ type: 'Date', required: false }),
+      startTo: t.arg({ type: 'Date', required: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const groups = await ctx.prisma.trainingClass.groupBy({
+        by: ['institutionId', 'status'],
+        where: { AND: [classScope(ctx.actor), classFilter(args)] },
+        _count: { _all: true },
+      });
+      const byInstitution = new Map<string, Map<string, number>>();
+      for (const g of groups) {
+        const m = byInstitution.get(g.institutionId) ?? new Map<string, number>();
+        m.set(g.status, g._count._all);
+        byInstitution.set(g.institutionId, m);
+      }
+      const trainees = await ctx.prisma.enrollment.groupBy({
+        by: ['classId'],
+        where: { status: { not: 'WITHDRAWN' }, class: { AND: [classScope(ctx.actor), classFilter(args)] } },
+        _count: { _all: true },
+      });
+      const classInst = new Map(
+        (await ctx.prisma.trainingClass.findMany({ where: { id: { in: trainees.map((x) => x.classId) } }, select: { id: true, institutionId: true } })).map((c) => [c.id, c.institutionId]),
+      );
+      const traineeCount = new Map<string, number>();
+      for (const x of trainees) {
+        const inst = classInst.get(x.classId)!;
+        traineeCount.set(inst, (traineeCount.get(inst) ?? 0) + x._count._all);
+      }
+      return [...byInstitution.entries()].map(([institutionId, m]) => ({
+        institutionId,
+        total: [...m.values()].reduce((a, b) => a + b, 0),
+        trainees: traineeCount.get(institutionId) ?? 0,
+        byStatus: [...m.entries()].map(([status, count]) => ({ status, count })).sort((a, b) => a.status.localeCompare(b.status)),
+      }));
+    },
+  }),
 }));
+
+interface ClassFilterArgs {
+  status?: (typeof CLASS_STATUSES)[number] | null;
+  occupationId?: { id: string } | null;
+  institutionId?: { id: string } | null;
+  startFrom?: string | null;
+  startTo?: string | null;
+}
+
+function classFilter(args: ClassFilterArgs) {
+  return {
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.occupationId ? { occupationId: args.occupationId.id } : {}),
+    ...(args.institutionId ? { institutionId: args.institutionId.id } : {}),
+    ...(args.startFrom || args.startTo
+      ? {
+          startDate: {
+            ...(args.startFrom ? { gte: new Date(`${args.startFrom}T00:00:00Z`) } : {}),
+            ...(args.startTo ? { lte: new Date(`${args.startTo}T00:00:00Z`) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const StatusCount = builder
+  .objectRef<{ status: string; count: number }>('ClassStatusCount')
+  .implement({
+    fields: (t) => ({
+      status: t.field({ type: ClassStatusEnum, resolve: (x) => x.status as never }),
+      count: t.exposeInt('count'),
+    }),
+  });
+
+const InstitutionClassCount = builder
+  .objectRef<{ institutionId: string; total: number; trainees: number; byStatus: Array<{ status: string; count: number }> }>(
+    'InstitutionClassCount',
+  )
+  .implement({
+    fields: (t) => ({
+      institution: t.prismaField({
+        type: 'Organization',
+        resolve: (query, x, _a, ctx) => ctx.prisma.organization.findUniqueOrThrow({ ...query, where: { id: x.institutionId } }),
+      }),
+      total: t.exposeInt('total'),
+      trainees: t.exposeInt('trainees', { description: 'Enrolled (not withdrawn) trainees in these classes' }),
+      byStatus: t.field({ type: [StatusCount], resolve: (x) => x.byStatus }),
+    }),
+  });

@@ -6,6 +6,7 @@ import './reference.ts';
 import './organization.ts';
 import './person.ts';
 import './class.ts';
+import './class-filing.ts';
 import './auth.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });

@@ -52,3 +52,33 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) => ctx.prisma.occupation.findMany({ ...query, orderBy: { code: 'asc' } }),
   }),
 }));
+
+export const LabourBrandLevelEnum = builder.enumType('LabourBrandLevel', {
+  values: ['COUNTY', 'CITY', 'PROVINCE', 'NATIONAL'] as const,
+});
+
+/** 劳务品牌 such as 临汾技工 (public reference data). */
+export const LabourBrand = builder.prismaNode('LabourBrand', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    level: t.expose('level', { type: LabourBrandLevelEnum }),
+    region: t.relation('region'),
+    industry: t.exposeString('industry', { nullable: true }),
+    description: t.exposeString('description', { nullable: true }),
+    recognizedYear: t.exposeInt('recognizedYear', { nullable: true }),
+  }),
+});
+
+builder.queryField('labourBrands', (t) =>
+  t.prismaField({
+    type: [LabourBrand],
+    args: { regionCode: t.arg.string({ required: false, validate: z.string().regex(/^\d{6}$/, 'must be a 6-digit region code') }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.labourBrand.findMany({
+        ...query,
+        where: args.regionCode ? { regionCode: args.regionCode } : {},
+        orderBy: { name: 'asc' },
+      }),
+  }),
+);
