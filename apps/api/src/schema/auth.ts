@@ -99,6 +99,17 @@ function scopeEntries(actor: Actor): ScopeEntryShape[] {
   }));
 }
 
+const Notification = builder.prismaObject('Notification', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.exposeString('kind'),
+    title: t.exposeString('title'),
+    body: t.exposeString('body'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
 const Viewer = builder.objectRef<Actor>('Viewer').implement({
   description: 'The signed-in user, their roles and what they may see.',
   fields: (t) => ({
@@ -108,6 +119,18 @@ const Viewer = builder.objectRef<Actor>('Viewer').implement({
     }),
     roles: t.field({ type: [RoleEnum], resolve: (a) => [...new Set(a.roles.map((r) => r.role))] }),
     scope: t.field({ type: [ScopeEntry], resolve: (a) => scopeEntries(a) }),
+    notifications: t.prismaField({
+      type: [Notification],
+      description: 'The newest notifications addressed to the viewer (welcome, audit digests, ...).',
+      args: { first: t.arg.int({ required: false, defaultValue: 20, validate: z.number().int().min(1).max(100) }) },
+      resolve: (query, actor, args, ctx) =>
+        ctx.prisma.notification.findMany({
+          ...query,
+          where: { userId: actor.userId },
+          orderBy: { createdAt: 'desc' },
+          take: args.first ?? 20,
+        }),
+    }),
     canViewIdNumbers: t.boolean({
       resolve: (a) => a.roles.some((r) => r.role === 'SYSTEM_ADMIN' || (r.role === 'BUREAU_OFFICER' && r.canViewIdNumbers)),
     }),
