@@ -1,4 +1,6 @@
+export * from './attendance';
 export * from './calendar-date';
+export * from './certificate-number';
 export * from './errors';
 export * from './identifiers/credit-code';
 export * from './identifiers/occupation-code';
