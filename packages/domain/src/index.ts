@@ -1,3 +1,4 @@
+export * from './assessment';
 export * from './attendance';
 export * from './calendar-date';
 export * from './certificate-number';
