@@ -152,6 +152,7 @@ describe('production mode', () => {
       JWT_SECRET: 'a-production-secret-that-is-long-enough-0123456789',
       ID_ENCRYPTION_KEY: key(),
       ID_HASH_KEY: key(),
+      CERT_SIGNING_KEY: key(),
     });
     const app = await createApp({ config, prisma: api.prisma, logger: pino({ level: 'silent' }) });
     const url = await app.listen(0, '127.0.0.1');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'vtc-development-only-secret-change-me-0123456789';
 // 32-byte keys, base64. Development defaults only; production refuses to start without real ones.
 const DEV_ID_ENCRYPTION_KEY = 'dnRjLWRldi1pZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=';
+const DEV_CERT_SIGNING_KEY = 'dnRjLWRldi1jZXJ0aWZpY2F0ZS1zaWduaW5nLWtleSE=';
 const DEV_ID_HASH_KEY = 'dnRjLWRldi1pZC1sb29rdXAtaG1hYy1rZXktMzJieXQ=';
 
 const shape = {
@@ -26,12 +27,17 @@ const shape = {
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  /** Ed25519 seed (32 bytes, base64) that signs certificates, and the id published with its public key. */
+  CERT_SIGNING_KEY: z.string().default(DEV_CERT_SIGNING_KEY),
+  CERT_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/).default('vtc-dev-1'),
+  /** Public certificate verification: requests per client per minute before 429. */
+  VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
 };
 
 const schema = z
   .object(shape)
   .superRefine((env, ctx) => {
-    for (const k of ['ID_ENCRYPTION_KEY', 'ID_HASH_KEY'] as const) {
+    for (const k of ['ID_ENCRYPTION_KEY', 'ID_HASH_KEY', 'CERT_SIGNING_KEY'] as const) {
       if (Buffer.from(env[k], 'base64').length !== 32) {
         ctx.addIssue({ code: 'custom', path: [k], message: `${k} must be 32 bytes, base64-encoded` });
       }
@@ -41,6 +47,7 @@ const schema = z
         ['JWT_SECRET', DEV_JWT_SECRET],
         ['ID_ENCRYPTION_KEY', DEV_ID_ENCRYPTION_KEY],
         ['ID_HASH_KEY', DEV_ID_HASH_KEY],
+        ['CERT_SIGNING_KEY', DEV_CERT_SIGNING_KEY],
       ];
       for (const [k, v] of defaults) {
         if (env[k] === v) ctx.addIssue({ code: 'custom', path: [k], message: `${k} must be set in production` });
