@@ -6,12 +6,16 @@
  */
 import { identifiers } from './identifiers.ts';
 import { graphqlRead } from './graphql-read.ts';
+import { certificates } from './certificates.ts';
+import { rosterImport } from './roster-import.ts';
 
 export type Bench = (opts: Record<string, string>) => Promise<Record<string, string | number>>;
 
 const BENCHES: Record<string, { describe: string; run: Bench }> = {
   identifiers: { describe: 'resident ID and credit code validations per second (pure domain code)', run: identifiers },
   'graphql-read': { describe: 'scoped trainees page over HTTP: requests/s and latency', run: graphqlRead },
+  certificates: { describe: 'certificate PDFs per second (CJK font vs Helvetica), size and RSS; --docs=N', run: certificates },
+  'roster-import': { describe: '100,000-row roster import: rows/s beside a plain COPY of the same rows', run: rosterImport },
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import type { Config } from '@vtc/config';
-import type { Actor, PiiKeys } from '@vtc/core';
+import type { Actor, CertificateSigning, PiiKeys } from '@vtc/core';
 import type { PrismaClient } from '@vtc/db';
 import type { Logger } from 'pino';
 
@@ -9,6 +9,9 @@ export interface Context {
   prisma: PrismaClient;
   config: Config;
   piiKeys: PiiKeys;
+  signing: CertificateSigning;
+  /** Counts a request against a per-client quota; false once the quota is spent. */
+  rateLimit(bucket: string, perMinute: number): Promise<boolean>;
   requestId: string;
   ip: string | undefined;
   userAgent: string | undefined;

@@ -8,7 +8,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import type { Config } from '@vtc/config';
-import { authenticate, piiKeysFrom } from '@vtc/core';
+import { authenticate, type CertificateSigning, certificateSigningFrom, piiKeysFrom } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { DomainError } from '@vtc/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
+import { handleRosterRequest, isRosterPath } from './routes/roster.ts';
 import { schema } from './schema/index.ts';
 
 /** Query limits. Deliberately not exposed in error messages. */
@@ -38,6 +39,7 @@ const PASSTHROUGH_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'RATE_LIMITED',
 ]);
 
 interface RequestStore {
@@ -64,9 +66,11 @@ export interface AppOptions {
   config: Config;
   prisma?: PrismaClient;
   logger?: Logger;
+  /** Certificate signing; by default the configured key (CERT_SIGNING_KEY, CERT_KEY_ID). */
+  signing?: CertificateSigning;
 }
 
-export async function createApp({ config, prisma: givenPrisma, logger: givenLogger }: AppOptions): Promise<App> {
+export async function createApp({ config, prisma: givenPrisma, logger: givenLogger, signing: givenSigning }: AppOptions): Promise<App> {
   const logger = givenLogger ?? createLogger(config.LOG_LEVEL, 'api');
   const prisma = givenPrisma ?? createPrisma(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, {
@@ -79,6 +83,18 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
   redis.on('error', () => undefined); // readiness reports it; avoid unhandled error events
   redis.connect().catch(() => undefined);
   const piiKeys = piiKeysFrom(config);
+  const signing = givenSigning ?? certificateSigningFrom(config);
+  async function rateLimit(bucket: string, perMinute: number, ip: string | undefined): Promise<boolean> {
+    const minute = Math.floor(Date.now() / 60_000);
+    const key = `${config.QUEUE_PREFIX}:ratelimit:${bucket}:${ip ?? 'unknown'}:${minute}`;
+    try {
+      const n = await redis.incr(key);
+      if (n === 1) await redis.expire(key, 120);
+      return n <= perMinute;
+    } catch {
+      return true; // Redis down: readiness already reports it; do not lock the public out.
+    }
+  }
   const authSettings = { jwtSecret: config.JWT_SECRET, tokenTtlMinutes: config.TOKEN_TTL_MINUTES };
   const als = new AsyncLocalStorage<RequestStore>();
   const stats: AppStats = { executions: 0 };
@@ -133,6 +149,8 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
       prisma,
       config,
       piiKeys,
+      signing,
+      rateLimit: (bucket, perMinute) => rateLimit(bucket, perMinute, ip),
       requestId: store.requestId,
       ip,
       userAgent: req.headers['user-agent'],
@@ -168,6 +186,14 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         status: r.ok ? 'ready' : draining ? 'draining' : 'not ready',
         postgres: r.postgres,
         redis: r.redis,
+      });
+    }
+    if (isRosterPath(url.pathname)) {
+      return handleRosterRequest(req, res, url, {
+        prisma,
+        piiKeys,
+        actor: async () => (await buildContext(req, store)).actor,
+        logger: store.logger,
       });
     }
     if (url.pathname !== '/graphql') {
@@ -337,7 +363,7 @@ function formatError(
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
-    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   if (original instanceof GraphQLError && !original.originalError && code === undefined) {

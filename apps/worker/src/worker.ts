@@ -47,6 +47,7 @@ export interface RunningWorker {
 const CONCURRENCY: Record<QueueName, number> = {
   notifications: 5,
   maintenance: 1,
+  imports: 1,
 };
 
 /**

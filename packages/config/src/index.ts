@@ -29,7 +29,7 @@ const shape = {
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   /** Ed25519 seed (32 bytes, base64) that signs certificates, and the id published with its public key. */
   CERT_SIGNING_KEY: z.string().default(DEV_CERT_SIGNING_KEY),
-  CERT_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/).default('vtc-dev-1'),
+  CERT_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it travels in QR codes)').default('vtc-dev-1'),
   /** Public certificate verification: requests per client per minute before 429. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
 };

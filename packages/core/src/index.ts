@@ -1,10 +1,16 @@
 export * from './access.ts';
 export * from './actor.ts';
+export * from './assessment.ts';
 export * from './audit.ts';
+export * from './certificate.ts';
+export * from './certificate-verify.ts';
 export * from './auth.ts';
+export * from './completion.ts'; // and ./attendance.ts, which it re-exports
 export * from './outbox.ts';
 export * from './person.ts';
 export * from './pii.ts';
+export * from './roster-file.ts';
+export * from './roster-import.ts';
 export * from './scope.ts';
 export * from './serial.ts';
 export * from './trainee.ts';

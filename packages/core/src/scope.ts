@@ -139,3 +139,56 @@ export function canViewIdNumbers(actor: Actor | null): boolean {
 export function hasRole(actor: Actor | null, ...roles: ActorRole['role'][]): boolean {
   return !!actor?.roles.some((r) => roles.includes(r.role));
 }
+
+/**
+ * Certificates: a trainee sees their own; an institution those earned in its classes; an evaluation
+ * body those it issued; an enterprise those it issued as a self-evaluating employer; a bureau those
+ * issued in its region or earned by people trained there.
+ */
+export function certificateScope(actor: Actor | null): Prisma.CertificateWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.CertificateWhereInput>(
+    actor.roles.flatMap((r): Array<Prisma.CertificateWhereInput | null> => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          if (!rc) return [null];
+          return [{ issuer: { regionCode: rc } }, { enrollment: { class: { regionCode: rc } } }];
+        }
+        case 'INSTITUTION_STAFF':
+          return r.organizationId ? [{ enrollment: { class: { institutionId: r.organizationId } } }] : [null];
+        case 'EVALUATOR':
+        case 'ENTERPRISE_STAFF':
+          return r.organizationId ? [{ issuerId: r.organizationId }] : [null];
+        case 'TRAINEE':
+          return r.personId ? [{ personId: r.personId }] : [null];
+        default:
+          return [null];
+      }
+    }),
+  );
+}
+
+/** Assessment sessions: the evaluation body's own; a bureau's region; an institution's classes. */
+export function assessmentSessionScope(actor: Actor | null): Prisma.AssessmentSessionWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.AssessmentSessionWhereInput>(
+    actor.roles.map((r) => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          return rc ? { regionCode: rc } : null;
+        }
+        case 'EVALUATOR':
+        case 'ENTERPRISE_STAFF':
+          return r.organizationId ? { evaluationBodyId: r.organizationId } : null;
+        case 'INSTITUTION_STAFF':
+          return r.organizationId ? { class: { institutionId: r.organizationId } } : null;
+        default:
+          return null;
+      }
+    }),
+  );
+}

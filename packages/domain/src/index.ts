@@ -12,5 +12,6 @@ export * from './person';
 export * from './roles';
 export * from './skill-level';
 export * from './training-class';
+export * from './roster';
 export * from './trainee';
 export * from './training-policy';

@@ -1,5 +1,5 @@
 import { isCalendarDate, shanghaiDate } from './calendar-date';
-import { parseResidentId, type Sex } from './identifiers/resident-id';
+import { parseResidentId, type ResidentIdRule, type Sex } from './identifiers/resident-id';
 import { HOUSEHOLD_TYPES, type HouseholdType, PRIORITY_GROUP_NAMES, PRIORITY_GROUPS, type PriorityGroup } from './person';
 import { checkWorkingAge, type TrainingRules } from './training-policy';
 
@@ -9,10 +9,13 @@ import { checkWorkingAge, type TrainingRules } from './training-policy';
  */
 export type TraineeField = 'name' | 'idNumber' | 'phone' | 'householdType' | 'priorityGroups';
 
+/** Stable rule codes: the resident ID rules of parseResidentId plus the ones below. */
+export type TraineeRule = ResidentIdRule | 'REQUIRED' | 'LENGTH' | 'FORMAT' | 'WORKING_AGE' | 'UNKNOWN' | 'DUPLICATE';
+
 export interface TraineeFieldError {
   field: TraineeField;
-  /** Stable rule code, e.g. 'REQUIRED', 'CHECKSUM' (from parseResidentId), 'WORKING_AGE'. */
-  rule: string;
+  /** e.g. 'REQUIRED', 'CHECKSUM' (from parseResidentId), 'WORKING_AGE'. */
+  rule: TraineeRule;
   zh: string;
   en: string;
 }

@@ -1,9 +1,10 @@
 import type { AnyJobDefinition, JobInput } from './definition.ts';
-import { WELCOME_NOTIFICATION_JOB } from './definitions/index.ts';
+import { ROSTER_IMPORT_JOB, WELCOME_NOTIFICATION_JOB } from './definitions/index.ts';
 
 /** Event types written to the outbox by `core` use cases (`emit(tx, { type, ... })`). */
 export const OUTBOX_EVENT_TYPES = {
   userRegistered: 'user.registered',
+  rosterImportRequested: 'roster.import.requested',
 } as const;
 
 export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[keyof typeof OUTBOX_EVENT_TYPES];
@@ -38,6 +39,7 @@ export const OUTBOX_ROUTES: OutboxRoutes = {
     eventId: e.id.toString(),
     userId: e.aggregateId,
   })),
+  [OUTBOX_EVENT_TYPES.rosterImportRequested]: route(ROSTER_IMPORT_JOB, (e) => ({ importId: e.aggregateId })),
 };
 
 /** Job id of the job published for an outbox row: a second publish of the same row is a no-op in BullMQ. */

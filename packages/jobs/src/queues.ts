@@ -5,6 +5,8 @@
 export const QUEUES = {
   notifications: 'notifications',
   maintenance: 'maintenance',
+  /** Bulk imports (rosters): long jobs of their own, so they never hold up maintenance. */
+  imports: 'imports',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -6,7 +6,10 @@ import './reference.ts';
 import './organization.ts';
 import './person.ts';
 import './class.ts';
+import './attendance.ts';
 import './class-filing.ts';
+import './certificate.ts';
+import './roster.ts';
 import './auth.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });

@@ -1,9 +1,11 @@
 import type { JobHandler } from '@vtc/jobs';
 import { auditDigestHandler } from './audit-digest.ts';
+import { rosterImportHandler } from './roster-import.ts';
 import { welcomeNotificationHandler } from './welcome-notification.ts';
 
 export { auditDigestHandler } from './audit-digest.ts';
+export { rosterImportHandler } from './roster-import.ts';
 export { welcomeNotificationHandler } from './welcome-notification.ts';
 
 /** One handler per job definition in @vtc/jobs (the worker checks this at start). */
-export const HANDLERS: readonly JobHandler[] = [welcomeNotificationHandler, auditDigestHandler];
+export const HANDLERS: readonly JobHandler[] = [welcomeNotificationHandler, auditDigestHandler, rosterImportHandler];

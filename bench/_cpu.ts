@@ -1,0 +1,23 @@
+import { createCipheriv, createHmac, createHash, randomBytes, webcrypto } from 'node:crypto';
+import { DEFAULT_TRAINING_RULES, makeResidentId, validateTraineeInput, parseResidentId } from '@vtc/domain';
+const key = Buffer.alloc(32, 7); const hk = Buffer.alloc(32, 9);
+const ids: string[] = [];
+for (let i = 0; i < 100000; i++) ids.push(makeResidentId({ regionCode: '141002', birthDate: new Date(Date.UTC(1975,0,1) + Math.floor(i/1000)*86400000*97).toISOString().slice(0,10), sequence: i % 1000 }));
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, (n - t).toFixed(0)); t = n; };
+for (const id of ids) { const iv = randomBytes(12); const c = createCipheriv('aes-256-gcm', key, iv); Buffer.concat([c.update(id, 'utf8'), c.final()]); c.getAuthTag(); } lap('gcm createCipheriv');
+const pool = randomBytes(12 * ids.length); lap('iv pool');
+for (let i = 0; i < ids.length; i++) { const c = createCipheriv('aes-256-gcm', key, pool.subarray(i*12, i*12+12)); c.update(ids[i]!, 'utf8'); c.final(); c.getAuthTag(); } lap('gcm with iv pool');
+const ck = await webcrypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
+lap('import');
+const enc = new TextEncoder();
+for (let b = 0; b < ids.length; b += 5000) await Promise.all(ids.slice(b, b + 5000).map((id, i) => webcrypto.subtle.encrypt({ name: 'AES-GCM', iv: pool.subarray((b+i)*12, (b+i)*12+12) }, ck, enc.encode(id)))); lap('subtle gcm');
+for (const id of ids) createHmac('sha256', hk).update(id).digest('hex'); lap('hmac');
+const ipad = Buffer.alloc(64, 0x36), opad = Buffer.alloc(64, 0x5c); for (let i = 0; i < 32; i++) { ipad[i]! ^= hk[i]!; opad[i]! ^= hk[i]!; }
+const inner0 = createHash('sha256').update(ipad); const outer0 = createHash('sha256').update(opad);
+for (const id of ids) outer0.copy().update(inner0.copy().update(id).digest()).digest('hex'); lap('hmac via copy');
+console.log(createHmac('sha256', hk).update(ids[0]!).digest('hex') === outer0.copy().update(inner0.copy().update(ids[0]!).digest()).digest('hex'));
+const today = new Date();
+for (const id of ids) parseResidentId(id, today); lap('parseResidentId');
+for (const id of ids) validateTraineeInput({ name: '王伟伟', idNumber: id, phone: '13800001234', householdType: '农村', priorityGroups: '农民工' }, { today, rules: DEFAULT_TRAINING_RULES, on: '2026-12-01' }); lap('validate full');
+for (const id of ids) validateTraineeInput({ name: '王伟伟', idNumber: id }, { today, rules: DEFAULT_TRAINING_RULES, on: '2026-12-01' }); lap('validate name+id');

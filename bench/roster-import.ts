@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { configWith } from '@vtc/config';
+import {
+  type Actor,
+  encryptIdNumber,
+  idNumberHash,
+  piiKeysFrom,
+  runRosterImport,
+  uploadRoster,
+} from '@vtc/core';
+import { createPrisma } from '@vtc/db';
+import { createTestDatabase } from '@vtc/db/testing';
+import { DEFAULT_TRAINING_RULES, makeResidentId, maskResidentId, validateTraineeInput } from '@vtc/domain';
+import type { Bench } from './index.ts';
+
+const run = promisify(execFile);
+
+/**
+ * 100,000-row roster import (花名册) through the real path: the upload use case (parse, store the
+ * file encrypted, outbox event) and the job's use case called directly (parse, validate, encrypt and
+ * hash in Node, chunked set-based INSERTs of persons and enrollments). Beside it, in the same run and
+ * database, a plain PostgreSQL COPY of the same rows (name, cipher, hash, masked, birth date, sex,
+ * region, phone, household, groups: precomputed, so COPY only loads) into scratch tables, through
+ * `psql \copy` with `\timing` (the time of the COPY command itself, not psql's start-up):
+ *   - copy_rows_per_s: into a plain table with no index (the reference the ratio uses);
+ *   - copy_indexed_rows_per_s: into a table LIKE "Person" (its primary key and unique hash index).
+ * rows_per_s = rows / (upload + job). Options: --rows=100000.
+ */
+export const rosterImport: Bench = async (opts) => {
+  const total = Number(opts.rows ?? 100_000);
+  const db = await createTestDatabase('bench_roster');
+  const prisma = createPrisma(db.url, { max: 4 });
+  const keys = piiKeysFrom(configWith({}));
+  const dir = await mkdtemp(join(tmpdir(), 'vtc-bench-roster-'));
+  try {
+    await prisma.region.createMany({
+      data: [
+        { code: '140000', name: '山西省', level: 'PROVINCE' },
+        { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
+        { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
+      ],
+    });
+    const occupation = await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } });
+    const inst = await prisma.organization.create({
+      data: { name: '尧都区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode: '52141002MJ0000001A' },
+    });
+    const klass = await prisma.trainingClass.create({
+      data: {
+        code: 'PX-BENCH-1',
+        name: '花名册基准班',
+        institutionId: inst.id,
+        regionCode: '141002',
+        occupationId: occupation.id,
+        level: 'LEVEL_4',
+        trainingType: 'EMPLOYMENT_SKILLS',
+        plannedHours: 80,
+        startDate: new Date('2026-12-01T00:00:00Z'),
+        endDate: new Date('2026-12-30T00:00:00Z'),
+        venue: '教学楼 301',
+        capacity: total,
+      },
+    });
+    const actor: Actor = {
+      userId: randomUUID(),
+      username: 'bench',
+      sessionId: null,
+      roles: [{ role: 'INSTITUTION_STAFF', regionCode: null, organizationId: inst.id, personId: null, canViewIdNumbers: false }],
+    };
+
+    // Synthetic, valid rows: 1,000 sequence numbers for each of `total / 1000` birth dates.
+    const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
+    const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华';
+    const GROUPS = ['', '农民工', '脱贫劳动力', '高校毕业生、失业人员', ''];
+    const lines = ['姓名,身份证号,手机号,户籍类型,重点群体'];
+    const ids: string[] = [];
+    for (let i = 0; i < total; i++) {
+      const day = new Date(Date.UTC(1975, 0, 1) + Math.floor(i / 1000) * 86_400_000 * 97).toISOString().slice(0, 10);
+      const id = makeResidentId({ regionCode: '141002', birthDate: day, sequence: i % 1000 });
+      ids.push(id);
+      const name = `${SURNAMES[i % SURNAMES.length]}${GIVEN[Math.floor(i / 20) % GIVEN.length]}${GIVEN[Math.floor(i / 500) % GIVEN.length]}`;
+      lines.push(`${name},${id},13${8 + (i % 2)}${String(i).padStart(8, "0")},${i % 3 === 0 ? '城镇' : '农村'},${GROUPS[i % 5]}`);
+    }
+    const file = Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
+
+    const t0 = performance.now();
+    const queued = await uploadRoster(prisma, keys, actor, { classId: klass.id, content: file, fileName: 'bench.csv', contentType: 'text/csv' });
+    const t1 = performance.now();
+    const done = await runRosterImport(prisma, keys, queued.importId);
+    const t2 = performance.now();
+    if (done.status !== 'SUCCEEDED' || done.acceptedRows !== total) {
+      throw new Error(`import did not take every row: ${JSON.stringify({ ...done, errors: done.errors.slice(0, 5) })}`);
+    }
+    const importSeconds = (t2 - t0) / 1000;
+
+    // The same rows as COPY input, computed beforehand (COPY is timed alone).
+    const rules = DEFAULT_TRAINING_RULES;
+    const csvField = (v: string | null) => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const copyLines: string[] = [];
+    for (let i = 0; i < total; i++) {
+      const [name, idNumber, phone, householdType, priorityGroups] = lines[i + 1]!.split(',');
+      const v = validateTraineeInput({ name, idNumber, phone, householdType, priorityGroups }, { today: new Date(), rules });
+      if (!v.ok) throw new Error('bench row invalid');
+      const x = v.value;
+      copyLines.push(
+        [
+          x.name,
+          encryptIdNumber(keys, x.idNumber),
+          idNumberHash(keys, x.idNumber),
+          maskResidentId(x.idNumber),
+          x.birthDate,
+          x.sex,
+          x.originRegionCode,
+          x.phone,
+          x.householdType,
+          `{${x.priorityGroups.join(',')}}`,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    }
+    const copyFile = join(dir, 'rows.csv');
+    await writeFile(copyFile, `${copyLines.join('\n')}\n`);
+    const cols = 'name, "idNumberCipher", "idNumberHash", "idNumberMasked", "birthDate", sex, "originRegionCode", phone, "householdType", "priorityGroups"';
+    await prisma.$executeRawUnsafe(`CREATE TABLE roster_copy_plain (
+      name text, "idNumberCipher" text, "idNumberHash" char(64), "idNumberMasked" char(18), "birthDate" date,
+      sex "Sex", "originRegionCode" char(6), phone text, "householdType" "HouseholdType", "priorityGroups" "PriorityGroup"[])`);
+    await prisma.$executeRawUnsafe('CREATE TABLE roster_copy_indexed (LIKE "Person" INCLUDING DEFAULTS INCLUDING INDEXES)');
+    await prisma.$executeRawUnsafe(
+      'ALTER TABLE roster_copy_indexed ALTER COLUMN id SET DEFAULT gen_random_uuid(), ALTER COLUMN "updatedAt" SET DEFAULT now()',
+    );
+    const copy = async (table: string): Promise<number> => {
+      const { stdout } = await run('psql', [db.url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-c', `\\copy ${table} (${cols}) FROM '${copyFile}' WITH (FORMAT csv)`]);
+      const ms = /Time: ([\d.]+) ms/.exec(stdout);
+      if (!ms) throw new Error(`no timing from psql: ${stdout}`);
+      return Number(ms[1]) / 1000;
+    };
+    const copySeconds = await copy('roster_copy_plain');
+    const copyIndexedSeconds = await copy('roster_copy_indexed');
+    const copied = await prisma.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM roster_copy_plain');
+    if (copied[0]?.n !== total) throw new Error('COPY did not load every row');
+
+    const rowsPerS = total / importSeconds;
+    const copyRowsPerS = total / copySeconds;
+    return {
+      rows: total,
+      rows_per_s: Math.round(rowsPerS),
+      copy_rows_per_s: Math.round(copyRowsPerS),
+      ratio: (rowsPerS / copyRowsPerS).toFixed(3),
+      copy_indexed_rows_per_s: Math.round(total / copyIndexedSeconds),
+      ratio_indexed: (rowsPerS / (total / copyIndexedSeconds)).toFixed(3),
+      upload_s: ((t1 - t0) / 1000).toFixed(2),
+      job_s: ((t2 - t1) / 1000).toFixed(2),
+      copy_s: copySeconds.toFixed(2),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await prisma.$disconnect();
+    await db.drop();
+  }
+};

@@ -1,0 +1,255 @@
+import { existsSync, readFileSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.ts';
+
+/**
+ * CJK fonts for certificates: found once per process, parsed once, shared by every document.
+ *
+ * Strategy and measurements (certificate template, one thread, this project's machines; the
+ * benchmark in bench/certificates.ts gives the current figures):
+ *   font given to pdfkit as a Buffer per document   WenQuanYi Zen Hei ~10 docs/s, Noto Serif CJK ~9
+ *   one fontkit font object shared (pdfkit accepts   WenQuanYi ~200 docs/s,    Noto Serif CJK ~25
+ *     any object with a `layout` method)
+ *   TrueTypeFont (truetype.ts): tables read once,    WenQuanYi ~400 docs/s, ~16 KB per certificate
+ *     cmap+hmtx layout, raw-glyf subsetting
+ *   Helvetica (pdfkit built-in), same run           ~1,000 docs/s
+ * So the preferred font is TrueType: WenQuanYi Zen Hei (`fonts-wqy-zenhei`). Noto CJK (`fonts-noto-cjk`)
+ * is CFF: fontkit's CFF subsetter keeps a placeholder for each of the font's ~30,000 global
+ * subroutines in every subset, which costs ~40 ms and ~60 KB per document whatever we do around
+ * it, so it is the fallback (shared fontkit object: parsed once), used first only when it is the
+ * only font installed. Subsetting before start-up (a ~3,800-glyph GB 2312 level-1 font) was
+ * ruled out: fontkit writes subsets without a cmap, so they cannot be read back as fonts, and
+ * embedding a whole pre-built subset would make every PDF ~1 MB instead of ~16 KB.
+ */
+
+export interface CjkFontCandidate {
+  path: string;
+  postscriptName: string;
+  /** Debian package that installs it. */
+  debianPackage: string;
+}
+
+/** Known Debian locations, in order of preference (TrueType first: see above). */
+export const DEBIAN_CJK_FONTS: readonly CjkFontCandidate[] = [
+  { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', postscriptName: 'WenQuanYiZenHei', debianPackage: 'fonts-wqy-zenhei' },
+  { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', postscriptName: 'WenQuanYiMicroHei', debianPackage: 'fonts-wqy-microhei' },
+  {
+    path: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc',
+    postscriptName: 'NotoSerifCJKsc-Regular',
+    debianPackage: 'fonts-noto-cjk',
+  },
+  {
+    path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+    postscriptName: 'NotoSansCJKsc-Regular',
+    debianPackage: 'fonts-noto-cjk',
+  },
+];
+
+/** A font file given explicitly, e.g. one shipped by an npm package (`.ttf`, `.otf` or `.ttc`; not WOFF). */
+export interface FontFileOption {
+  path?: string;
+  data?: Uint8Array;
+  /** Which font of a `.ttc` collection; default: a Simplified Chinese one, else the first. */
+  postscriptName?: string;
+}
+
+export class CertificateFontError extends Error {
+  override readonly name = 'CertificateFontError';
+  /** Characters no available font can draw, when that is the problem. */
+  readonly missing: readonly string[];
+  constructor(message: string, missing: readonly string[] = []) {
+    super(message);
+    this.missing = missing;
+  }
+}
+
+/** One loaded font. `source` is what pdfkit's `font()`/`registerFont()` receive. */
+export interface CertificateFont {
+  readonly postscriptName: string;
+  readonly path: string | null;
+  readonly outlines: 'truetype' | 'cff';
+  readonly source: unknown;
+  missingCharacters(text: string): string[];
+}
+
+interface FontkitLike {
+  postscriptName: string;
+  layout: (text: string) => unknown;
+  hasGlyphForCodePoint(cp: number): boolean;
+}
+
+/**
+ * Parses a CFF font once through pdfkit's own fontkit (pdfkit does not re-export fontkit, and
+ * fontkit is not a dependency of this package): the parsed object is then reused by every
+ * document, which pdfkit supports (PDFFontFactory.open takes any object with `layout`).
+ */
+function parseWithPdfkitFontkit(data: Uint8Array, postscriptName: string): FontkitLike {
+  const probe = new PDFDocument({ autoFirstPage: false });
+  probe.font(Buffer.from(data.buffer, data.byteOffset, data.byteLength), postscriptName);
+  const font = (probe as unknown as { _font?: { font?: FontkitLike } })._font?.font;
+  if (!font || typeof font.layout !== 'function' || typeof font.hasGlyphForCodePoint !== 'function') {
+    throw new FontFormatError('pdfkit did not expose the parsed font (pdfkit internals changed?)');
+  }
+  return font;
+}
+
+function chooseName(data: Uint8Array, wanted: string | undefined): { name: string | undefined; cff: boolean } {
+  const fonts = listPostscriptNames(data);
+  if (wanted !== undefined) {
+    const f = fonts.find((x) => x.postscriptName === wanted);
+    if (!f) throw new FontFormatError(`no font named ${wanted} (the file has: ${fonts.map((x) => x.postscriptName).join(', ')})`);
+    return { name: wanted, cff: f.cff };
+  }
+  const sc = fonts.find((x) => /(?:SC|sc-|GB|Hans)/.test(x.postscriptName ?? '')) ?? fonts[0]!;
+  return { name: sc.postscriptName ?? undefined, cff: sc.cff };
+}
+
+const missingFrom = (has: (cp: number) => boolean, text: string): string[] => {
+  const out = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp > 0x20 && !has(cp)) out.add(ch);
+  }
+  return [...out];
+};
+
+/** Loads one font file (not cached: see loadCertificateFonts). */
+export function loadFont(file: FontFileOption): CertificateFont {
+  const path = file.path ?? null;
+  let data: Uint8Array;
+  if (file.data) data = file.data;
+  else if (path) {
+    if (!existsSync(path)) throw new CertificateFontError(`font file not found: ${path}`);
+    data = readFileSync(path);
+  } else throw new CertificateFontError('a font option needs a path or data');
+  try {
+    const { name, cff } = chooseName(data, file.postscriptName);
+    if (!cff) {
+      const font = new TrueTypeFont(data, name);
+      return {
+        postscriptName: font.postscriptName,
+        path,
+        outlines: 'truetype',
+        source: font,
+        missingCharacters: (text) => font.missingCharacters(text),
+      };
+    }
+    const font = parseWithPdfkitFontkit(data, name ?? '');
+    return {
+      postscriptName: font.postscriptName,
+      path,
+      outlines: 'cff',
+      source: font,
+      missingCharacters: (text) => missingFrom((cp) => font.hasGlyphForCodePoint(cp), text),
+    };
+  } catch (e) {
+    if (e instanceof FontFormatError) throw new CertificateFontError(`cannot use font ${path ?? '(data)'}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * The fonts of a certificate: the first is used for every text it can draw, the others (loaded
+ * only when needed) for texts it cannot, e.g. a rare character in a name (生僻字).
+ */
+export class CertificateFonts {
+  readonly #loaders: Array<() => CertificateFont>;
+  readonly #loaded: Array<CertificateFont | undefined>;
+  readonly description: string;
+
+  constructor(loaders: Array<() => CertificateFont>, description: string) {
+    if (loaders.length === 0) throw new CertificateFontError('no fonts');
+    this.#loaders = loaders;
+    this.#loaded = loaders.map(() => undefined);
+    this.description = description;
+  }
+
+  #get(i: number): CertificateFont {
+    let f = this.#loaded[i];
+    if (!f) {
+      f = this.#loaders[i]!();
+      this.#loaded[i] = f;
+    }
+    return f;
+  }
+
+  /** The primary font (loaded now, so a broken font fails at start-up, not in the first job). */
+  get primary(): CertificateFont {
+    return this.#get(0);
+  }
+
+  /** The first font that can draw all of `text`; CertificateFontError naming the characters otherwise. */
+  fontFor(text: string): { font: CertificateFont; index: number } {
+    let missing: string[] = [];
+    for (let i = 0; i < this.#loaders.length; i++) {
+      const font = this.#get(i);
+      const m = font.missingCharacters(text);
+      if (m.length === 0) return { font, index: i };
+      if (i === 0) missing = m;
+      else missing = missing.filter((ch) => m.includes(ch));
+    }
+    throw new CertificateFontError(
+      `no certificate font can draw ${missing.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase()})`).join(', ')}; ` +
+        `install fonts-noto-cjk as a fallback or pass a font that has them (fonts option)`,
+      missing,
+    );
+  }
+}
+
+const fontCache = new Map<string, CertificateFont>();
+
+function cachedFont(candidate: { path: string; postscriptName?: string }): CertificateFont {
+  const key = `${candidate.path}\n${candidate.postscriptName ?? ''}`;
+  let f = fontCache.get(key);
+  if (!f) {
+    f = loadFont(candidate);
+    fontCache.set(key, f);
+  }
+  return f;
+}
+
+export interface LoadFontsOptions {
+  /**
+   * Explicit fonts, in order (an npm-shipped font path, a config value): used instead of the
+   * Debian search. Paths are cached per process; `data` fonts are parsed on each call.
+   */
+  fonts?: readonly (string | FontFileOption)[];
+  /** Where to look when `fonts` is not given; default DEBIAN_CJK_FONTS. */
+  candidates?: readonly CjkFontCandidate[];
+}
+
+/**
+ * The fonts for certificates. Call once at start-up (worker boot) and pass the result to every
+ * `renderCertificatePdf`; repeated calls return fonts parsed once per process.
+ * Throws CertificateFontError naming the Debian packages when no CJK font is installed.
+ */
+export function loadCertificateFonts(options: LoadFontsOptions = {}): CertificateFonts {
+  if (options.fonts && options.fonts.length > 0) {
+    const loaders = options.fonts.map((f) => {
+      const file: FontFileOption = typeof f === 'string' ? { path: f } : f;
+      return () => (file.path && !file.data ? cachedFont({ ...file, path: file.path }) : loadFont(file));
+    });
+    const fonts = new CertificateFonts(loaders, options.fonts.map((f) => (typeof f === 'string' ? f : (f.path ?? '(data)'))).join(', '));
+    void fonts.primary;
+    return fonts;
+  }
+  const candidates = options.candidates ?? DEBIAN_CJK_FONTS;
+  const found = candidates.filter((c) => existsSync(c.path));
+  if (found.length === 0) {
+    throw new CertificateFontError(
+      'No CJK font for certificates was found. Install the Debian package fonts-wqy-zenhei ' +
+        '(recommended: TrueType, fastest) or fonts-noto-cjk (`apt-get install fonts-wqy-zenhei fonts-noto-cjk`), ' +
+        `or pass the path of a .ttf/.otf/.ttc font, e.g. one shipped in an npm package. Looked for: ${candidates
+          .map((c) => `${c.path} (${c.debianPackage})`)
+          .join(', ')}`,
+    );
+  }
+  // Sans and serif Noto cover the same characters: one Noto file is enough as a fallback.
+  const distinct = found.filter((c, i) => found.findIndex((d) => d.debianPackage === c.debianPackage) === i);
+  const fonts = new CertificateFonts(
+    distinct.map((c) => () => cachedFont(c)),
+    distinct.map((c) => c.path).join(', '),
+  );
+  void fonts.primary;
+  return fonts;
+}

@@ -1,0 +1,201 @@
+import { describe, expect, it } from '@jest/globals';
+import { create as createQr } from 'qrcode';
+import { createCertificatePayload } from './payload.ts';
+import { QrFormatError, decodeQrContent, encodeQrContent, qrModules, toBase64Url } from './qr.ts';
+import {
+  KeyError,
+  formatSignature,
+  generateDevelopmentKey,
+  parsePublishedKeys,
+  parseSignature,
+  publicKeyOf,
+  signPayload,
+  signerFromSeed,
+  verifierFor,
+} from './signing.ts';
+import { verifyQrContent } from './verify.ts';
+
+const BASE = 'https://vtc.linfen.gov.cn';
+const seed = Buffer.alloc(32, 3).toString('base64');
+const signer = signerFromSeed(seed, 'vtc-2026-01');
+const keys = [signer.publicKey];
+
+const payload = createCertificatePayload({
+  number: 'S123414141002264000123',
+  kind: 'SKILL_LEVEL',
+  holderName: '欧阳明轩',
+  holderResidentId: '141002199001011234',
+  occupationCode: '4-10-01-05',
+  occupationName: '养老护理员',
+  level: 'LEVEL_4',
+  issuerName: '临汾市职业技能鉴定指导中心',
+  issuerCode: '12141000MB1234567X',
+  issuedOn: '2026-11-22',
+});
+const signed = signPayload(payload, signer);
+const content = encodeQrContent({ baseUrl: BASE, number: payload.number, canonical: signed.canonical, signature: signed.signature });
+
+/** QR content with the payload and signature bytes replaced. */
+function withBytes(p: Uint8Array, s: Uint8Array, keyId = 'vtc-2026-01'): string {
+  return `${BASE}/verify/${payload.number}#${toBase64Url(p)}.${toBase64Url(s)}.${keyId}`;
+}
+
+describe('Ed25519 signing', () => {
+  it('matches RFC 8032 test vector 1', () => {
+    const s = signerFromSeed(Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex').toString('base64'), 'rfc8032');
+    expect(Buffer.from(s.publicKey.publicKey, 'base64').toString('hex')).toBe(
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    );
+    expect(Buffer.from(s.sign(new Uint8Array(0))).toString('hex')).toBe(
+      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    );
+  });
+
+  it('is deterministic and records the key id', () => {
+    expect(signed.signature.keyId).toBe('vtc-2026-01');
+    expect(signed.signature.algorithm).toBe('Ed25519');
+    expect(Buffer.from(signPayload(payload, signer).signature.value).equals(Buffer.from(signed.signature.value))).toBe(true);
+    expect(signer.verify(signed.canonical, signed.signature.value)).toBe(true);
+  });
+
+  it('publishes the public key as { keyId, algorithm, publicKey }', () => {
+    expect(publicKeyOf(signer)).toEqual({ keyId: 'vtc-2026-01', algorithm: 'Ed25519', publicKey: expect.any(String) });
+    expect(publicKeyOf(seed, 'vtc-2026-01')).toEqual(signer.publicKey);
+    expect(Buffer.from(signer.publicKey.publicKey, 'base64')).toHaveLength(32);
+    expect(parsePublishedKeys(JSON.stringify(signer.publicKey))).toEqual([signer.publicKey]);
+    expect(parsePublishedKeys(JSON.stringify([signer.publicKey]))).toEqual([signer.publicKey]);
+    expect(() => parsePublishedKeys('{"keyId":"k","algorithm":"RSA","publicKey":"AA=="}')).toThrow(KeyError);
+    expect(verifierFor(signer.publicKey).verify(signed.canonical, signed.signature.value)).toBe(true);
+  });
+
+  it('generates development keys that work', () => {
+    const k = generateDevelopmentKey('dev-test');
+    expect(Buffer.from(k.seed, 'base64')).toHaveLength(32);
+    const s = signerFromSeed(k.seed, k.keyId);
+    expect(s.publicKey).toEqual(k.publicKey);
+    expect(generateDevelopmentKey().seed).not.toBe(k.seed);
+  });
+
+  it('refuses bad seeds and key ids', () => {
+    expect(() => signerFromSeed(Buffer.alloc(31).toString('base64'), 'k')).toThrow(KeyError);
+    expect(() => signerFromSeed('not base64!', 'k')).toThrow(KeyError);
+    expect(() => signerFromSeed(seed, 'has.dot')).toThrow(KeyError);
+    expect(() => signerFromSeed(seed, '')).toThrow(KeyError);
+  });
+
+  it('stores a signature as one string and reads it back', () => {
+    const text = formatSignature(signed.signature);
+    expect(text).toMatch(/^Ed25519:vtc-2026-01:[A-Za-z0-9_-]{86}$/);
+    const back = parseSignature(text);
+    expect(back.keyId).toBe('vtc-2026-01');
+    expect(Buffer.from(back.value).equals(Buffer.from(signed.signature.value))).toBe(true);
+    expect(() => parseSignature('SM9:k:AAAA')).toThrow(KeyError);
+  });
+});
+
+describe('QR content', () => {
+  it('is the verification URL with the signed payload in the fragment', () => {
+    expect(content.startsWith(`${BASE}/verify/S123414141002264000123#`)).toBe(true);
+    const parts = decodeQrContent(content);
+    expect(parts.baseUrl).toBe(BASE);
+    expect(parts.number).toBe(payload.number);
+    expect(parts.keyId).toBe('vtc-2026-01');
+    expect(Buffer.from(parts.payload).equals(Buffer.from(signed.canonical))).toBe(true);
+    expect(Buffer.from(parts.signature).equals(Buffer.from(signed.signature.value))).toBe(true);
+  });
+
+  it('fits a small QR symbol at level M (length measured here)', () => {
+    const m = qrModules(content);
+    // Realistic skill-level payload (4-character name, 13-character issuer): 619 characters, version 19.
+    expect(content.length).toBeLessThan(650);
+    expect(m.version).toBeLessThanOrEqual(20);
+    expect(m.size).toBe(17 + 4 * m.version);
+  });
+
+  it('builds the same symbol as the qrcode library (fast mask choice)', () => {
+    for (const c of [content, `${content}x`, `${BASE}/verify/JY-1#${'A'.repeat(300)}.B.k`, 'short']) {
+      const ref = createQr([{ data: Buffer.from(c, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+      const mine = qrModules(c);
+      expect(mine.maskPattern).toBe(ref.maskPattern);
+      expect(Buffer.from(mine.data).equals(Buffer.from(ref.modules.data))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['no fragment', `${BASE}/verify/S1`],
+    ['not a verify URL', `${BASE}/other/S1#a.b.c`],
+    ['two parts', `${BASE}/verify/S1#abcd.efgh`],
+    ['bad base64url', `${BASE}/verify/S1#ab+d.efgh.k`],
+    ['non-canonical base64url', `${BASE}/verify/S1#QR.QQ.k`], // 'QR' decodes to 'A' like 'QQ', with stray bits
+    ['bad key id', `${content.slice(0, content.lastIndexOf('.'))}.k!`],
+  ])('rejects %s', (_, text) => {
+    expect(() => decodeQrContent(text)).toThrow(QrFormatError);
+  });
+});
+
+describe('verifyQrContent (offline)', () => {
+  it('verifies genuine content and returns the signed fields', () => {
+    const r = verifyQrContent(content, keys);
+    expect(r.status).toBe('VALID');
+    expect(r.payload).toEqual(payload);
+    expect(r.keyId).toBe('vtc-2026-01');
+    expect(r.url).toBe(`${BASE}/verify/S123414141002264000123`);
+    expect(verifyQrContent(`  ${content}\n`, keys, { baseUrl: `${BASE}/` }).status).toBe('VALID');
+  });
+
+  it('fails for a flipped bit in any byte of the payload or the signature', () => {
+    const p = signed.canonical;
+    const s = signed.signature.value;
+    const statuses = new Set<string>();
+    for (let i = 0; i < p.length; i++) {
+      const q = p.slice();
+      q[i] = q[i]! ^ (1 << (i % 8));
+      const r = verifyQrContent(withBytes(q, s), keys);
+      expect(r.status).toBe('BAD_SIGNATURE');
+      expect(r.payload).toBeUndefined();
+      statuses.add(r.status);
+    }
+    for (let i = 0; i < s.length; i++) {
+      const t = s.slice();
+      t[i] = t[i]! ^ (1 << (i % 8));
+      expect(verifyQrContent(withBytes(p, t), keys).status).toBe('BAD_SIGNATURE');
+    }
+    expect(verifyQrContent(withBytes(p, s.slice(0, 63)), keys).status).toBe('BAD_SIGNATURE');
+    expect([...statuses]).toEqual(['BAD_SIGNATURE']);
+  });
+
+  it('fails for a changed character anywhere in the fragment', () => {
+    const hash = content.indexOf('#');
+    for (let i = hash + 1; i < content.length; i++) {
+      const ch = content[i]!;
+      const replacement = ch === 'A' ? 'B' : ch === '.' ? '_' : 'A';
+      const r = verifyQrContent(content.slice(0, i) + replacement + content.slice(i + 1), keys);
+      expect(r.status).not.toBe('VALID');
+    }
+  });
+
+  it('says UNKNOWN_KEY for a key id nobody published', () => {
+    const r = verifyQrContent(withBytes(signed.canonical, signed.signature.value, 'vtc-2030-01'), keys);
+    expect(r).toMatchObject({ status: 'UNKNOWN_KEY', keyId: 'vtc-2030-01' });
+    expect(verifyQrContent(content, []).status).toBe('UNKNOWN_KEY');
+  });
+
+  it('says BAD_SIGNATURE for a key id whose key did not sign it', () => {
+    const other = generateDevelopmentKey('vtc-2026-01').publicKey;
+    expect(verifyQrContent(content, [other]).status).toBe('BAD_SIGNATURE');
+  });
+
+  it('says MALFORMED for non-certificate content, another number in the URL or a foreign base URL', () => {
+    expect(verifyQrContent('https://example.com/', keys).status).toBe('MALFORMED');
+    expect(verifyQrContent(content.replace('/verify/S123414141002264000123', '/verify/S123414141002264000124'), keys).status).toBe(
+      'MALFORMED',
+    );
+    expect(verifyQrContent(content, keys, { baseUrl: 'https://vtc.example.gov.cn' })).toMatchObject({ status: 'MALFORMED' });
+  });
+
+  it('says MALFORMED for signed bytes that are not a canonical payload', () => {
+    const bytes = new TextEncoder().encode('{"v":1}');
+    const sig = signer.sign(bytes);
+    expect(verifyQrContent(withBytes(bytes, sig), keys).status).toBe('MALFORMED');
+  });
+});

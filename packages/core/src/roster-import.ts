@@ -1,0 +1,692 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { type PrismaClient, type Tx, transaction } from '@vtc/db';
+import {
+  canEnroll,
+  type ClassStatus,
+  DomainError,
+  earlierRowsOfIds,
+  maskResidentId,
+  type RawRosterRow,
+  ROSTER_INLINE_MAX_ROWS,
+  ROSTER_RESPONSE_ERRORS,
+  ROSTER_STORED_ERRORS,
+  type RosterRowError,
+  rosterChunkRows,
+  rosterImportPercent,
+  rosterRowError,
+  type TraineeValidationContext,
+  type TraineeValue,
+  validateRosterRow,
+} from '@vtc/domain';
+import { OUTBOX_EVENT_TYPES } from '@vtc/jobs';
+import { isStaffOf, notFound } from './access.ts';
+import type { Actor } from './actor.ts';
+import { audit } from './audit.ts';
+import { emit } from './outbox.ts';
+import { idNumberHash, type PiiKeys } from './pii.ts';
+import { type ParsedRoster, parseRosterFile, type RosterFormat } from './roster-file.ts';
+import { classScope } from './scope.ts';
+import { trainingRulesFor } from './training-policy.ts';
+
+/**
+ * Roster (花名册) import: upload a CSV/XLSX for a class, import its trainees.
+ *
+ * Semantics: VALID ROWS IN.
+ * - Every row is validated (domain validateTraineeInput, working age under the class region's policy
+ *   on the class start date); valid rows are imported, rejected rows are listed with their sheet row
+ *   number (header = row 1, first data row = 2), field, code and reason in Chinese and English.
+ * - An ID number may appear once per file: later occurrences are rejected naming the first row.
+ * - A person already in the system (same keyed hash of the ID number) is reused, never duplicated,
+ *   and is not changed; the name in the file must match the registered name, else the row is
+ *   rejected (NAME_MISMATCH). Household type and priority groups are snapshotted on the enrollment.
+ * - A person already enrolled in the class: the row is rejected (ALREADY_ENROLLED).
+ * - Capacity: rows are seated in file order; rows beyond the class capacity are rejected
+ *   (CAPACITY_EXCEEDED) and create no person.
+ * - Re-uploading the same file (same SHA-256) for the same class returns the existing import and
+ *   writes nothing (a FAILED import is resumed instead).
+ * - Atomicity: rows are imported in chunks (domain rosterChunkRows: 1,000–5,000 rows), each ONE
+ *   transaction that inserts the new persons (ON CONFLICT on the ID hash does nothing), the
+ *   enrollments (ON CONFLICT on class and person does nothing) and moves the import's counters; so an
+ *   interrupted import leaves whole chunks only and a rerun continues from `processedRows`. Small
+ *   files (≤ ROSTER_INLINE_MAX_ROWS rows) are imported in the upload request in a single transaction;
+ *   larger ones by the `roster-import` job, with the file kept compressed and encrypted in
+ *   RosterImportFile until the import ends (it holds ID numbers, so it never goes to Redis).
+ * - At the end: one audit row `roster.imported` (counts only) and an outbox event `roster.imported`.
+ *
+ * Speed: set-based SQL, one statement per table per chunk, each taking its rows as one JSON
+ * parameter (json_to_recordset): Prisma passes a single string far faster than arrays of thousands
+ * of values. ID numbers are hashed and encrypted in Node, and the next chunk is validated, hashed and
+ * encrypted while the current chunk's transaction runs in Postgres.
+ */
+
+export const ROSTER_EVENTS = {
+  /** Published by the relay as the `roster-import` job (payload: the import id). */
+  requested: OUTBOX_EVENT_TYPES.rosterImportRequested,
+  imported: 'roster.imported',
+} as const;
+
+export interface RosterImportSummary {
+  importId: string;
+  classId: string;
+  status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  fileName: string;
+  format: string;
+  totalRows: number;
+  processedRows: number;
+  acceptedRows: number;
+  rejectedRows: number;
+  percent: number;
+  /** The first ROSTER_RESPONSE_ERRORS row errors, by row. */
+  errors: RosterRowError[];
+  /** True when this upload was the same file as an earlier import of the class (nothing written). */
+  reused: boolean;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+interface ImportRow {
+  id: string;
+  classId: string;
+  fileName: string;
+  format: string;
+  status: RosterImportSummary['status'];
+  totalRows: number;
+  processedRows: number;
+  acceptedRows: number;
+  rejectedRows: number;
+  rowErrors: unknown;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export function rosterImportSummary(imp: ImportRow, reused: boolean, errors?: RosterRowError[]): RosterImportSummary {
+  const stored = Array.isArray(imp.rowErrors) ? (imp.rowErrors as RosterRowError[]) : [];
+  return {
+    importId: imp.id,
+    classId: imp.classId,
+    status: imp.status,
+    fileName: imp.fileName,
+    format: imp.format,
+    totalRows: imp.totalRows,
+    processedRows: imp.processedRows,
+    acceptedRows: imp.acceptedRows,
+    rejectedRows: imp.rejectedRows,
+    percent: rosterImportPercent(imp),
+    errors: (errors ?? stored).slice(0, ROSTER_RESPONSE_ERRORS),
+    reused,
+    createdAt: imp.createdAt,
+    finishedAt: imp.finishedAt,
+  };
+}
+
+// ───────────────────────────── the stored file ─────────────────────────────
+
+const FILE_MAGIC = Buffer.from('VTCR1');
+
+/** Raw-deflated, then AES-256-GCM with the ID encryption key, bound to the import id (AAD). */
+export function sealImportFile(keys: PiiKeys, importId: string, content: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
+  cipher.setAAD(Buffer.from(importId));
+  const ct = Buffer.concat([cipher.update(deflateRawSync(content, { level: 1 })), cipher.final()]);
+  return Buffer.concat([FILE_MAGIC, iv, cipher.getAuthTag(), ct]);
+}
+
+export function openImportFile(keys: PiiKeys, importId: string, sealed: Uint8Array): Buffer {
+  const buf = Buffer.from(sealed);
+  if (!buf.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC)) throw new Error('Unsupported roster file ciphertext');
+  const at = FILE_MAGIC.length;
+  const decipher = createDecipheriv('aes-256-gcm', keys.encryptionKey, buf.subarray(at, at + 12));
+  decipher.setAAD(Buffer.from(importId));
+  decipher.setAuthTag(buf.subarray(at + 12, at + 28));
+  return inflateRawSync(Buffer.concat([decipher.update(buf.subarray(at + 28)), decipher.final()]));
+}
+
+/** Keep the uploaded file (sealed) until its import ends. Base64 in SQL: Prisma's Bytes path is slow for megabytes. */
+export async function storeImportFile(tx: Tx, keys: PiiKeys, importId: string, content: Buffer): Promise<void> {
+  const sealed = sealImportFile(keys, importId, content).toString('base64');
+  await tx.$executeRaw`
+    INSERT INTO "RosterImportFile" ("importId", content, "createdAt")
+    VALUES (${importId}::uuid, decode(${sealed}, 'base64'), now())
+    ON CONFLICT ("importId") DO UPDATE SET content = EXCLUDED.content, "createdAt" = EXCLUDED."createdAt"`;
+}
+
+export async function loadImportFile(tx: Tx, keys: PiiKeys, importId: string): Promise<Buffer | null> {
+  const rows = await tx.$queryRaw<Array<{ content: string }>>`
+    SELECT encode(content, 'base64') AS content FROM "RosterImportFile" WHERE "importId" = ${importId}::uuid`;
+  return rows[0] ? openImportFile(keys, importId, Buffer.from(rows[0].content, 'base64')) : null;
+}
+
+export async function deleteImportFile(tx: Tx, importId: string): Promise<void> {
+  await tx.$executeRaw`DELETE FROM "RosterImportFile" WHERE "importId" = ${importId}::uuid`;
+}
+
+// ───────────────────────────── upload ─────────────────────────────
+
+export interface UploadRosterInput {
+  classId: string;
+  content: Buffer;
+  fileName?: string | null;
+  contentType?: string | null;
+}
+
+export interface RosterImportOptions {
+  today?: Date;
+  /** Files with more data rows run as a job (default ROSTER_INLINE_MAX_ROWS). */
+  inlineMaxRows?: number;
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+function cleanFileName(name: string | null | undefined, format: RosterFormat): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strip control characters from a header value
+  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 200);
+  return cleaned || `roster.${format}`;
+}
+
+/** The class the actor may upload a roster to, or NOT_FOUND / FORBIDDEN / INVALID_TRANSITION. */
+async function uploadableClass(tx: Tx, actor: Actor, classId: string) {
+  const klass = await tx.trainingClass.findFirst({
+    where: { AND: [{ id: classId }, classScope(actor)] },
+    select: { id: true, institutionId: true, status: true, regionCode: true, startDate: true, capacity: true },
+  });
+  if (!klass) throw notFound('Class', '培训班');
+  if (!isStaffOf(actor, klass.institutionId)) {
+    throw new DomainError('FORBIDDEN', {
+      zh: '只有本班所属培训机构的工作人员可以上传花名册',
+      en: "Only staff of the class's institution may upload its roster",
+    });
+  }
+  assertEnrollable(klass.status);
+  return klass;
+}
+
+async function lockUploadableClass(tx: Tx, actor: Actor, classId: string) {
+  await tx.$queryRaw`SELECT id FROM "TrainingClass" WHERE id = ${classId}::uuid FOR UPDATE`;
+  return uploadableClass(tx, actor, classId);
+}
+
+function assertEnrollable(status: ClassStatus): void {
+  if (!canEnroll(status)) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      {
+        zh: '培训班已提交或已开班,不能再导入学员(仅“草稿”或“已驳回”状态可以)',
+        en: `Trainees cannot be imported into a class in state ${status} (only DRAFT or REJECTED)`,
+      },
+      { from: status },
+    );
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+async function reusedImport(prisma: PrismaClient, classId: string, sha: string): Promise<RosterImportSummary> {
+  const winner = await prisma.rosterImport.findUniqueOrThrow({
+    where: { classId_fileSha256: { classId, fileSha256: sha } },
+  });
+  return rosterImportSummary(winner, true);
+}
+
+/**
+ * Upload a roster for a class. Small files are imported before this returns (status SUCCEEDED);
+ * larger ones are stored encrypted and handed to the `roster-import` job (status PENDING) through
+ * the outbox, in the same transaction that creates the import.
+ */
+export async function uploadRoster(
+  prisma: PrismaClient,
+  keys: PiiKeys,
+  actor: Actor,
+  input: UploadRosterInput,
+  options: RosterImportOptions = {},
+): Promise<RosterImportSummary> {
+  await uploadableClass(prisma, actor, input.classId);
+  const sha = createHash('sha256').update(input.content).digest('hex');
+  const existing = await prisma.rosterImport.findUnique({
+    where: { classId_fileSha256: { classId: input.classId, fileSha256: sha } },
+  });
+  if (existing && existing.status !== 'FAILED') return rosterImportSummary(existing, true);
+
+  const parsed = await parseRosterFile(input.content, {
+    contentType: input.contentType ?? undefined,
+    fileName: input.fileName ?? undefined,
+  });
+  const inline = parsed.rows.length <= (options.inlineMaxRows ?? ROSTER_INLINE_MAX_ROWS);
+  const startImport = async (tx: Tx, classId: string, status: 'RUNNING' | 'PENDING') =>
+    existing
+      ? tx.rosterImport.update({
+          where: { id: existing.id },
+          data: { status, totalRows: parsed.rows.length, finishedAt: null },
+        })
+      : tx.rosterImport.create({
+          data: {
+            classId,
+            fileName: cleanFileName(input.fileName, parsed.format),
+            fileSha256: sha,
+            format: parsed.format,
+            status,
+            totalRows: parsed.rows.length,
+            createdById: actor.userId,
+          },
+        });
+
+  try {
+    if (inline) {
+      return await transaction(
+        prisma,
+        async (tx) => {
+          const klass = await lockUploadableClass(tx, actor, input.classId);
+          const imp = await startImport(tx, klass.id, 'RUNNING');
+          const ctx = await validationContext(tx, klass, options.today);
+          const earlier = earlierRowsOfIds(parsed.rows);
+          const errors: RosterRowError[] = [];
+          if (imp.processedRows < parsed.rows.length) {
+            const chunk = await prepareChunk(keys, parsed.rows, earlier, ctx, imp.processedRows, parsed.rows.length);
+            const done = await importChunk(tx, imp.id, klass.id, chunk);
+            errors.push(...done.errors);
+          }
+          const finished = await finishImport(tx, imp.id, actor);
+          return rosterImportSummary(finished, false, existing ? undefined : errors);
+        },
+        { timeoutMs: 60_000 },
+      );
+    }
+    const queued = await transaction(prisma, async (tx) => {
+      const klass = await lockUploadableClass(tx, actor, input.classId);
+      const imp = await startImport(tx, klass.id, 'PENDING');
+      await storeImportFile(tx, keys, imp.id, input.content);
+      await emit(tx, {
+        type: ROSTER_EVENTS.requested,
+        aggregateType: 'RosterImport',
+        aggregateId: imp.id,
+        payload: { classId: klass.id },
+      });
+      return imp;
+    });
+    return rosterImportSummary(queued, false);
+  } catch (err) {
+    // The same file uploaded twice at once: the second waits on the first's unique key, then reuses it.
+    if (isUniqueViolation(err)) return reusedImport(prisma, input.classId, sha);
+    throw err;
+  }
+}
+
+async function validationContext(
+  tx: Tx,
+  klass: { regionCode: string; startDate: Date },
+  today: Date = new Date(),
+): Promise<TraineeValidationContext> {
+  const on = iso(klass.startDate);
+  return { today, rules: await trainingRulesFor(tx, klass.regionCode, on), on };
+}
+
+// ───────────────────────────── preparing a chunk (CPU) ─────────────────────────────
+
+interface PreparedRow {
+  row: number;
+  value: TraineeValue;
+  hash: string;
+  cipher: string;
+  masked: string;
+}
+
+interface PreparedChunk {
+  /** Data-row indexes [from, to). */
+  from: number;
+  to: number;
+  /** Rows refused by validation. */
+  invalid: RosterRowError[];
+  valid: PreparedRow[];
+}
+
+const SLICE_ROWS = 500;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Resident ID ciphertexts in the format of pii.ts encryptIdNumber (`v1.<iv>.<tag>.<ct>`, so
+ * decryptIdNumber reads them), with the IVs drawn from one randomBytes call: per-row randomBytes
+ * costs as much as the encryption itself.
+ */
+function encryptIdNumbers(keys: PiiKeys, ids: readonly string[]): string[] {
+  const ivs = randomBytes(12 * ids.length);
+  return ids.map((id, i) => {
+    const iv = ivs.subarray(i * 12, i * 12 + 12);
+    const cipher = createCipheriv('aes-256-gcm', keys.encryptionKey, iv);
+    const ct = Buffer.concat([cipher.update(id, 'utf8'), cipher.final()]);
+    return `v1.${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${ct.toString('base64url')}`;
+  });
+}
+
+/** Validate, hash and encrypt rows[from, to), yielding to the event loop every SLICE_ROWS rows. */
+async function prepareChunk(
+  keys: PiiKeys,
+  rows: readonly RawRosterRow[],
+  earlier: ReadonlyArray<number | undefined>,
+  ctx: TraineeValidationContext,
+  from: number,
+  to: number,
+): Promise<PreparedChunk> {
+  const invalid: RosterRowError[] = [];
+  const valid: PreparedRow[] = [];
+  for (let start = from; start < to; start += SLICE_ROWS) {
+    const end = Math.min(to, start + SLICE_ROWS);
+    const ok: Array<{ row: number; value: TraineeValue }> = [];
+    for (let i = start; i < end; i++) {
+      const o = validateRosterRow(rows[i]!, ctx, earlier[i]);
+      if (o.ok) ok.push(o);
+      else invalid.push(...o.errors);
+    }
+    const ciphers = encryptIdNumbers(
+      keys,
+      ok.map((o) => o.value.idNumber),
+    );
+    ok.forEach((o, k) => {
+      valid.push({
+        row: o.row,
+        value: o.value,
+        hash: idNumberHash(keys, o.value.idNumber),
+        cipher: ciphers[k]!,
+        masked: maskResidentId(o.value.idNumber),
+      });
+    });
+    if (end < to) await yieldToLoop();
+  }
+  return { from, to, invalid, valid };
+}
+
+// ───────────────────────────── importing a chunk (one transaction) ─────────────────────────────
+
+type ChunkResult =
+  | { kind: 'done'; processedRows: number; errors: RosterRowError[] }
+  /** Someone else finished the import or moved it on: nothing was written. */
+  | { kind: 'finished' | 'moved'; processedRows: number; errors: RosterRowError[] };
+
+/**
+ * Import one prepared chunk in the caller's transaction. Locks the import row and the class; if the
+ * import's processedRows is not the chunk's start (another runner got there first), writes nothing.
+ */
+async function importChunk(tx: Tx, importId: string, classId: string, chunk: PreparedChunk): Promise<ChunkResult> {
+  // A lost commit after a crash is redone from processedRows, which commits (or not) with the rows.
+  await tx.$executeRaw`SET LOCAL synchronous_commit TO off`;
+  const [state] = await tx.$queryRaw<
+    Array<{ status: string; processedRows: number; stored: number; classStatus: ClassStatus; capacity: number; taken: number }>
+  >`
+    SELECT r.status::text AS status, r."processedRows", jsonb_array_length(r."rowErrors")::int AS stored,
+           c.status::text AS "classStatus", c.capacity,
+           (SELECT count(*)::int FROM "Enrollment" e WHERE e."classId" = c.id AND e.status <> 'WITHDRAWN') AS taken
+      FROM "RosterImport" r JOIN "TrainingClass" c ON c.id = r."classId"
+     WHERE r.id = ${importId}::uuid AND c.id = ${classId}::uuid
+       FOR UPDATE OF r, c`;
+  if (!state) throw notFound('RosterImport', '导入记录');
+  if (state.status === 'SUCCEEDED') return { kind: 'finished', processedRows: state.processedRows, errors: [] };
+  if (state.processedRows !== chunk.from) return { kind: 'moved', processedRows: state.processedRows, errors: [] };
+  assertEnrollable(state.classStatus);
+
+  const errors: RosterRowError[] = [...chunk.invalid];
+  const reject = (e: RosterRowError) => errors.push(e);
+
+  // Seats left. When every valid row fits (the usual case), existing persons need no lookup up front:
+  // the insert below skips them (ON CONFLICT) and they are resolved afterwards, set-based. When the
+  // class would fill up, existing persons are resolved first so that seats go to rows in file order.
+  const seats = Math.max(0, state.capacity - state.taken);
+  const existing = new Map<string, { id: string; name: string }>();
+  let candidates: PreparedRow[] = chunk.valid;
+  if (candidates.length > seats) {
+    for (const p of await personsByHash(tx, candidates)) existing.set(p.idNumberHash, { id: p.id, name: p.name });
+    candidates = candidates.filter((v) => {
+      const p = existing.get(v.hash);
+      if (p && p.name !== v.value.name) {
+        reject(rosterRowError(v.row, 'NAME_MISMATCH'));
+        return false;
+      }
+      return true;
+    });
+    const existingIds = candidates.flatMap((v) => existing.get(v.hash)?.id ?? []);
+    if (existingIds.length > 0) {
+      const enrolled = new Set(
+        (
+          await tx.$queryRaw<Array<{ personId: string }>>`
+            SELECT "personId" FROM "Enrollment"
+             WHERE "classId" = ${classId}::uuid AND "personId" = ANY(string_to_array(${existingIds.join(',')}, ',')::uuid[])`
+        ).map((e) => e.personId),
+      );
+      candidates = candidates.filter((v) => {
+        if (enrolled.has(existing.get(v.hash)?.id ?? '')) {
+          reject(rosterRowError(v.row, 'ALREADY_ENROLLED'));
+          return false;
+        }
+        return true;
+      });
+    }
+    for (const v of candidates.slice(seats)) reject(rosterRowError(v.row, 'CAPACITY_EXCEEDED', { capacity: state.capacity }));
+    candidates = candidates.slice(0, seats);
+  }
+
+  // One statement: insert the new persons, enroll new and known persons; it returns the ID hashes of
+  // the rows it could not enroll (a person registered before or meanwhile, or already enrolled).
+  // The rows travel as one base64 JSON parameter: Prisma passes one plain string fastest.
+  let accepted = 0;
+  if (candidates.length > 0) {
+    const [outcome] = await tx.$queryRaw<Array<{ enrolled: number; missed: string[] }>>`
+      WITH input AS (
+        SELECT * FROM json_to_recordset(convert_from(decode(${rowsParam(candidates, existing)}, 'base64'), 'UTF8')::json)
+          AS t(pid uuid, n text, c text, h text, m text, b text, s text, r text, p text, ht text, g text)
+      ), person AS (
+        INSERT INTO "Person" (id, name, "idNumberCipher", "idNumberHash", "idNumberMasked", "birthDate", sex,
+                              "originRegionCode", phone, "householdType", "priorityGroups", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), n, c, h, m, b::date, s::"Sex", r, p, ht::"HouseholdType",
+               string_to_array(g, ',')::"PriorityGroup"[], now(), now()
+          FROM input WHERE pid IS NULL
+        ON CONFLICT ("idNumberHash") DO NOTHING
+        RETURNING id, "idNumberHash"
+      ), enrolled AS (
+        INSERT INTO "Enrollment" (id, "classId", "personId", status, "priorityGroups", "householdType", "rosterImportId", "createdAt")
+        SELECT gen_random_uuid(), ${classId}::uuid, coalesce(input.pid, person.id), 'ENROLLED',
+               string_to_array(input.g, ',')::"PriorityGroup"[], input.ht::"HouseholdType", ${importId}::uuid, now()
+          FROM input LEFT JOIN person ON person."idNumberHash" = input.h
+         WHERE coalesce(input.pid, person.id) IS NOT NULL
+        ON CONFLICT ("classId", "personId") DO NOTHING
+        RETURNING "personId"
+      )
+      SELECT (SELECT count(*)::int FROM enrolled) AS enrolled,
+             coalesce((SELECT array_agg(input.h::text) FROM input LEFT JOIN person ON person."idNumberHash" = input.h
+                        WHERE coalesce(input.pid, person.id) IS NULL
+                           OR coalesce(input.pid, person.id) NOT IN (SELECT "personId" FROM enrolled)), '{}') AS missed`;
+    accepted = outcome?.enrolled ?? 0;
+    if (outcome && outcome.missed.length > 0) accepted += await enrollMissed(tx, importId, classId, candidates, outcome.missed, reject);
+  }
+
+  errors.sort((a, b) => a.row - b.row);
+  const rejected = new Set(errors.map((e) => e.row)).size;
+  const keep = errors.slice(0, Math.max(0, ROSTER_STORED_ERRORS - state.stored));
+  await tx.$executeRaw`
+    UPDATE "RosterImport"
+       SET "processedRows" = ${chunk.to}, "acceptedRows" = "acceptedRows" + ${accepted},
+           "rejectedRows" = "rejectedRows" + ${rejected},
+           "rowErrors" = "rowErrors" || ${JSON.stringify(keep)}::jsonb, status = 'RUNNING'
+     WHERE id = ${importId}::uuid`;
+  return { kind: 'done', processedRows: chunk.to, errors };
+}
+
+function personsByHash(tx: Tx, rows: ReadonlyArray<{ hash: string }>) {
+  return tx.$queryRaw<Array<{ id: string; name: string; idNumberHash: string }>>`
+    SELECT id, name, "idNumberHash" FROM "Person"
+     WHERE "idNumberHash" = ANY(string_to_array(${rows.map((v) => v.hash).join(',')}, ',')::bpchar[])`;
+}
+
+/**
+ * Rows the set-based statement did not enroll: persons registered before (or meanwhile by another
+ * transaction) and persons already enrolled. Looked up, name-checked and enrolled set-based.
+ */
+async function enrollMissed(
+  tx: Tx,
+  importId: string,
+  classId: string,
+  candidates: readonly PreparedRow[],
+  missed: readonly string[],
+  reject: (e: RosterRowError) => void,
+): Promise<number> {
+  const missing = new Set(missed);
+  const rows = candidates.filter((v) => missing.has(v.hash));
+  const persons = new Map((await personsByHash(tx, rows)).map((p) => [p.idNumberHash, p]));
+  const enrol: Array<{ v: PreparedRow; personId: string }> = [];
+  for (const v of rows) {
+    const p = persons.get(v.hash);
+    if (p && p.name === v.value.name) enrol.push({ v, personId: p.id });
+    else reject(rosterRowError(v.row, 'NAME_MISMATCH'));
+  }
+  if (enrol.length === 0) return 0;
+  const json = JSON.stringify(enrol.map(({ v, personId }) => ({ p: personId, g: v.value.priorityGroups.join(','), h: v.value.householdType })));
+  const inserted = await tx.$queryRaw<Array<{ personId: string }>>`
+    INSERT INTO "Enrollment" (id, "classId", "personId", status, "priorityGroups", "householdType", "rosterImportId", "createdAt")
+    SELECT gen_random_uuid(), ${classId}::uuid, t.p, 'ENROLLED', string_to_array(t.g, ',')::"PriorityGroup"[],
+           t.h::"HouseholdType", ${importId}::uuid, now()
+      FROM json_to_recordset(${json}::json) AS t(p uuid, g text, h text)
+    ON CONFLICT ("classId", "personId") DO NOTHING
+    RETURNING "personId"`;
+  const ok = new Set(inserted.map((e) => e.personId));
+  for (const { v, personId } of enrol) if (!ok.has(personId)) reject(rosterRowError(v.row, 'ALREADY_ENROLLED'));
+  return ok.size;
+}
+
+/** The chunk's rows as one base64 JSON parameter; `pid` is a known person, or null (new, or unknown yet). */
+function rowsParam(rows: readonly PreparedRow[], existing: ReadonlyMap<string, { id: string }>): string {
+  const json = JSON.stringify(
+    rows.map(({ value: v, hash, cipher, masked }) => ({
+      pid: existing.get(hash)?.id ?? null,
+      n: v.name,
+      c: cipher,
+      h: hash,
+      m: masked,
+      b: v.birthDate,
+      s: v.sex,
+      r: v.originRegionCode,
+      p: v.phone,
+      ht: v.householdType,
+      g: v.priorityGroups.join(','),
+    })),
+  );
+  return Buffer.from(json, 'utf8').toString('base64');
+}
+
+/** Mark the import SUCCEEDED, drop its stored file, write the audit row and the outbox event. */
+async function finishImport(tx: Tx, importId: string, actor: Actor | null): Promise<ImportRow> {
+  const imp = await tx.rosterImport.update({
+    where: { id: importId },
+    data: { status: 'SUCCEEDED', finishedAt: new Date() },
+  });
+  await deleteImportFile(tx, importId);
+  const counts = {
+    classId: imp.classId,
+    format: imp.format,
+    totalRows: imp.totalRows,
+    acceptedRows: imp.acceptedRows,
+    rejectedRows: imp.rejectedRows,
+  };
+  await audit(tx, actor, { action: 'roster.imported', entityType: 'RosterImport', entityId: imp.id, after: counts });
+  await emit(tx, {
+    type: ROSTER_EVENTS.imported,
+    aggregateType: 'RosterImport',
+    aggregateId: imp.id,
+    payload: { classId: imp.classId, acceptedRows: imp.acceptedRows, rejectedRows: imp.rejectedRows },
+  });
+  return imp;
+}
+
+// ───────────────────────────── the job ─────────────────────────────
+
+export interface RunRosterImportOptions {
+  today?: Date;
+  /** Rows per transaction (default: domain rosterChunkRows of the file). */
+  chunkRows?: number;
+  /** Called after each committed chunk (the job reports it with job.updateProgress). */
+  onProgress?: (p: { percent: number; processedRows: number; totalRows: number }) => Promise<void> | void;
+  /** Test hook: runs after each committed chunk; throwing simulates a crash between chunks. */
+  afterChunk?: (p: { processedRows: number }) => Promise<void> | void;
+  /** Mark the import FAILED on any error (the job's last attempt); otherwise only on errors no retry can fix. */
+  failOnAnyError?: boolean;
+}
+
+/**
+ * Run (or resume) a queued import: chunk after chunk from `processedRows`, then finish. Running it
+ * again after it SUCCEEDED does nothing. Errors no retry can fix (the file is gone or unreadable, the
+ * class no longer takes enrollments) mark the import FAILED and are rethrown as DomainError.
+ */
+export async function runRosterImport(
+  prisma: PrismaClient,
+  keys: PiiKeys,
+  importId: string,
+  options: RunRosterImportOptions = {},
+): Promise<RosterImportSummary> {
+  const imp = await prisma.rosterImport.findUnique({ where: { id: importId }, include: { class: true } });
+  if (!imp) throw notFound('RosterImport', '导入记录');
+  if (imp.status === 'SUCCEEDED') return rosterImportSummary(imp, true);
+  try {
+    assertEnrollable(imp.class.status);
+    const content = await loadImportFile(prisma, keys, importId);
+    if (!content) {
+      throw new DomainError('NOT_FOUND', {
+        zh: '导入文件已不存在,请重新上传花名册',
+        en: 'The uploaded file is no longer stored; upload the roster again',
+      });
+    }
+    const parsed: ParsedRoster = await parseRosterFile(content, { fileName: imp.fileName });
+    const rows = parsed.rows;
+    if (imp.status !== 'RUNNING' || imp.totalRows !== rows.length) {
+      await prisma.rosterImport.update({ where: { id: importId }, data: { status: 'RUNNING', totalRows: rows.length } });
+    }
+    const ctx = await validationContext(prisma, imp.class, options.today);
+    const earlier = earlierRowsOfIds(rows);
+    const size = options.chunkRows ?? rosterChunkRows(rows.length);
+    const prepare = (from: number) => {
+      const p = prepareChunk(keys, rows, earlier, ctx, from, Math.min(rows.length, from + size));
+      p.catch(() => undefined); // awaited below; never an unhandled rejection if a transaction fails first
+      return p;
+    };
+
+    // Pipeline: the next chunk is prepared in Node while the current one's transaction runs in Postgres.
+    let next = imp.processedRows < rows.length ? prepare(imp.processedRows) : null;
+    while (next) {
+      const chunk = await next;
+      next = chunk.to < rows.length ? prepare(chunk.to) : null;
+      const done = await transaction(prisma, (tx) => importChunk(tx, importId, imp.classId, chunk), { timeoutMs: 120_000 });
+      if (done.kind === 'finished') break;
+      if (done.kind === 'moved') {
+        next = done.processedRows < rows.length ? prepare(done.processedRows) : null;
+        continue;
+      }
+      const progress = { processedRows: done.processedRows, totalRows: rows.length };
+      await options.onProgress?.({ ...progress, percent: rosterImportPercent({ status: 'RUNNING', ...progress }) });
+      await options.afterChunk?.({ processedRows: done.processedRows });
+    }
+
+    const actor: Actor | null = imp.createdById
+      ? {
+          userId: imp.createdById,
+          username: '',
+          sessionId: null,
+          roles: [
+            { role: 'INSTITUTION_STAFF', organizationId: imp.class.institutionId, regionCode: null, personId: null, canViewIdNumbers: false },
+          ],
+        }
+      : null;
+    const finished = await transaction(prisma, async (tx) => {
+      const [row] = await tx.$queryRaw<Array<{ status: string }>>`
+        SELECT status::text AS status FROM "RosterImport" WHERE id = ${importId}::uuid FOR UPDATE`;
+      if (row?.status === 'SUCCEEDED') return tx.rosterImport.findUniqueOrThrow({ where: { id: importId } });
+      return finishImport(tx, importId, actor);
+    });
+    return rosterImportSummary(finished, false);
+  } catch (err) {
+    if (err instanceof DomainError || options.failOnAnyError) {
+      await prisma.rosterImport.updateMany({
+        where: { id: importId, status: { not: 'SUCCEEDED' } },
+        data: { status: 'FAILED', finishedAt: new Date() },
+      });
+    }
+    throw err;
+  }
+}
