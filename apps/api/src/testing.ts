@@ -29,7 +29,14 @@ export interface TestApi {
 
 export async function startTestApi(label: string, overrides: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(label);
-  const config = configWith({ DATABASE_URL: db.url, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+  const config = configWith({
+    DATABASE_URL: db.url,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    // Queues and rate-limit counters in Redis are this test's own too.
+    QUEUE_PREFIX: `test-${db.name.slice(-8)}`,
+    ...overrides,
+  });
   const prisma = createPrisma(db.url, { max: 5 });
   const app = await createApp({ config, prisma, logger: pino({ level: 'silent' }) });
   const url = await app.listen(0, '127.0.0.1');
