@@ -8,7 +8,7 @@ import {
   revokeCertificate,
   verifyCertificate,
 } from '@vtc/core';
-import { ASSESSMENT_KINDS, DomainError, type SkillLevel } from '@vtc/domain';
+import { DomainError, type SkillLevel } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { builder, pageArgs } from './builder.ts';
@@ -56,7 +56,7 @@ export const Certificate = builder.prismaNode('Certificate', {
   }),
 });
 
-const AssessmentResult = builder.prismaObject('AssessmentResult', {
+builder.prismaObject('AssessmentResult', {
   fields: (t) => ({
     id: t.exposeID('id'),
     candidate: t.relation('person'),
@@ -223,7 +223,7 @@ const IssuedPayload = builder.objectRef<{ issued: string[] }>('CertificatesIssue
   fields: (t) => ({ numbers: t.stringList({ resolve: (x) => x.issued }) }),
 });
 
-void ASSESSMENT_KINDS;
+
 
 builder.mutationFields((t) => ({
   createAssessmentSession: t.prismaField({
