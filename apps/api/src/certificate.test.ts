@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { canonicalPayload, encodeQrContent, parseSignature, verifyQrContent, type CertificatePayload } from '@vtc/certificates';
 import { certificateSigningFrom, hashPassword } from '@vtc/core';
@@ -16,7 +17,7 @@ const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString(
 type R = Record<string, unknown>;
 
 beforeAll(async () => {
-  api = await startTestApi('certs', { VERIFY_RATE_LIMIT_PER_MINUTE: '8' });
+  api = await startTestApi('certs', { VERIFY_RATE_LIMIT_PER_MINUTE: '12' });
   fx = await createFixtures(api.prisma, api.config);
   const occ = await api.prisma.occupation.findUniqueOrThrow({ where: { code: '4-10-01-05' } });
   occupationId = occ.id;
@@ -133,6 +134,32 @@ describe('assessment to certificate', () => {
     expect(missing.data).toEqual(wrong.data);
   });
 
+  it('the PDF downloads for the holder and reads back with pdftotext; the public page and key endpoint answer', async () => {
+    const c = await api.prisma.certificate.findUniqueOrThrow({ where: { number } });
+    const token = await api.login('trainee.a');
+    const anon = await fetch(`${api.url}/certificates/${c.id}.pdf`);
+    expect(anon.status).toBe(401);
+    const other = await fetch(`${api.url}/certificates/${c.id}.pdf`, { headers: { authorization: `Bearer ${await api.login('institution2')}` } });
+    expect(other.status).toBe(404);
+    const res = await fetch(`${api.url}/certificates/${c.id}.pdf`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.length).toBeLessThan(150 * 1024);
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
+    for (const s of ['职业技能等级证书', '张伟', number, '养老护理员', '山西省职业技能鉴定评价中心']) expect(text).toContain(s);
+    expect(text).toMatch(/141002\*{8}\d{3}[\dX]/);
+
+    const ask = await fetch(`${api.url}/verify/${number}`);
+    expect(await ask.text()).toContain('<form');
+    const valid = await (await fetch(`${api.url}/verify/${number}?name=${encodeURIComponent('张伟')}`)).text();
+    expect(valid).toContain('证书有效');
+    expect(valid).toContain('张*');
+    expect(valid).not.toContain('张伟');
+    const keys = (await (await fetch(`${api.url}/.well-known/vtc-certificate-keys.json`)).json()) as Array<{ keyId: string }>;
+    expect(keys.map((k) => k.keyId)).toEqual([api.config.CERT_KEY_ID]);
+  });
+
   it('after revocation it verifies as revoked', async () => {
     const c = await api.prisma.certificate.findUniqueOrThrow({ where: { number } });
     const REVOKE = `mutation($id: ID!, $reason: String!) { revokeCertificate(id: $id, reason: $reason) {
@@ -143,11 +170,13 @@ describe('assessment to certificate', () => {
     expect(r.data?.revokeCertificate).toEqual({ __typename: 'Certificate', status: 'REVOKED', revokeReason: '考核作弊' });
     const v = await api.gql<{ verifyCertificate: { status: string; certificate: R } }>(VERIFY, { n: number, name: '张伟' });
     expect(v.data?.verifyCertificate).toMatchObject({ status: 'REVOKED', certificate: { revokeReason: '考核作弊' } });
+    const html = await (await fetch(`${api.url}/verify/${number}?name=${encodeURIComponent('张伟')}`)).text();
+    expect(html).toContain('证书已撤销');
   });
 
   it('rate-limits public verification per client with 429', async () => {
     let limited: { status: number; errors?: Array<{ extensions?: R }> } | undefined;
-    for (let i = 0; i < 12 && !limited; i++) {
+    for (let i = 0; i < 16 && !limited; i++) {
       const r = await api.gql(VERIFY, { n: number, name: '张伟' });
       if (r.status === 429) limited = r;
     }

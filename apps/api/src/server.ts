@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
+import { handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
 import { handleRosterRequest, isRosterPath } from './routes/roster.ts';
 import { schema } from './schema/index.ts';
 
@@ -186,6 +187,16 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         status: r.ok ? 'ready' : draining ? 'draining' : 'not ready',
         postgres: r.postgres,
         redis: r.redis,
+      });
+    }
+    if (isCertificatePath(url.pathname)) {
+      return handleCertificateRequest(req, res, url, {
+        prisma,
+        signing,
+        publicUrl: config.PUBLIC_URL,
+        actor: async () => (await buildContext(req, store)).actor,
+        rateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
+        logger: store.logger,
       });
     }
     if (isRosterPath(url.pathname)) {

@@ -5,21 +5,33 @@ import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.t
 /**
  * CJK fonts for certificates: found once per process, parsed once, shared by every document.
  *
- * Strategy and measurements (certificate template, one thread, this project's machines; the
- * benchmark in bench/certificates.ts gives the current figures):
- *   font given to pdfkit as a Buffer per document   WenQuanYi Zen Hei ~10 docs/s, Noto Serif CJK ~9
- *   one fontkit font object shared (pdfkit accepts   WenQuanYi ~200 docs/s,    Noto Serif CJK ~25
- *     any object with a `layout` method)
- *   TrueTypeFont (truetype.ts): tables read once,    WenQuanYi ~400 docs/s, ~16 KB per certificate
+ * Strategy and measurements (one thread, 2-core shared dev machine, Nov 2026). First on a text-only
+ * template (no QR code), to isolate the font cost:
+ *   font given to pdfkit as a Buffer per document   WenQuanYi Zen Hei  10 docs/s, Noto Serif CJK  9 docs/s
+ *   one fontkit font object shared by all documents  WenQuanYi Zen Hei 180–220,    Noto Serif CJK 23–28
+ *     (pdfkit 0.20 accepts any object with `layout`)
+ *   TrueTypeFont (truetype.ts): tables read once,    WenQuanYi Zen Hei 400–610 docs/s, 16 KB a PDF
  *     cmap+hmtx layout, raw-glyf subsetting
- *   Helvetica (pdfkit built-in), same run           ~1,000 docs/s
- * So the preferred font is TrueType: WenQuanYi Zen Hei (`fonts-wqy-zenhei`). Noto CJK (`fonts-noto-cjk`)
- * is CFF: fontkit's CFF subsetter keeps a placeholder for each of the font's ~30,000 global
- * subroutines in every subset, which costs ~40 ms and ~60 KB per document whatever we do around
- * it, so it is the fallback (shared fontkit object: parsed once), used first only when it is the
- * only font installed. Subsetting before start-up (a ~3,800-glyph GB 2312 level-1 font) was
- * ruled out: fontkit writes subsets without a cmap, so they cannot be read back as fonts, and
- * embedding a whole pre-built subset would make every PDF ~1 MB instead of ~16 KB.
+ *   Helvetica (pdfkit built-in)                      865–1,150 docs/s
+ * Then the full certificate (QR code included, `npm run bench -- certificates`, 10,000 documents
+ * alternating with the Helvetica twin): WenQuanYi Zen Hei via TrueTypeFont ~200 docs/s against
+ * Helvetica ~205 (ratio 0.93–1.2 between runs on the shared machine), ≤ 33 KB a PDF, heap flat
+ * (17.6 MB after GC from 3,000 to 18,000 documents); Noto Serif CJK via the shared fontkit object
+ * 28 docs/s, ≤ 103 KB.
+ *
+ * So the preferred font is TrueType: WenQuanYi Zen Hei (`fonts-wqy-zenhei`). Noto CJK
+ * (`fonts-noto-cjk`) has CFF outlines: fontkit's CFF subsetter re-parses every used glyph's
+ * charstring, keeps a placeholder for each global subroutine (3,241 in Noto Serif CJK SC) and
+ * each local subroutine of the used font dicts, and writes them through its generic struct
+ * encoder — ~35 ms and 60–90 KB per document whatever we do around it. It is the fallback
+ * (parsed once, loaded only when needed: e.g. 𠮷, which WenQuanYi lacks), and the primary font
+ * only when it is the only one installed (then 28 docs/s: below the 0.5 goal).
+ * Rejected: building a ~3,800-glyph GB 2312 level-1 subset font at start-up — fontkit writes
+ * subsets without a cmap, so they cannot be read back as fonts, and embedding that whole subset
+ * in every certificate would cost about 0.5 MB a PDF (3,800 glyphs × ~240 bytes, compressed);
+ * drawing the fixed template text once and only the variable fields per document — pdfkit cannot
+ * share content or font subsets between documents, and after the changes above the font work
+ * left is a small part of a render (the profile is led by the QR symbol and zlib).
  */
 
 export interface CjkFontCandidate {

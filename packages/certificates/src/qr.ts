@@ -16,11 +16,12 @@ import { KEY_ID, type CertificateSignature } from './signing.ts';
  *   equal the signed one, and can require the official base URL.
  * - base64url (RFC 4648 §5, no padding) and the key id contain no '.', so '.' separates the parts.
  *
- * Length (measured in qr.test.ts for a realistic skill-level payload with a 4-character name and a
- * 13-character issuer name): payload ~330 bytes → ~440 characters, signature 86, key id ~11, URL
- * ~60: about 600 characters, QR version 19 at error-correction level M (93×93 modules; capacity
- * 2,331 bytes at version 40-M). Printed 40 mm wide that is 0.43 mm per module, which phone cameras
- * read comfortably; a long training-completion payload stays under version 22.
+ * Length (measured with encodeQrContent + qrModules, base URL https://vtc.example.gov.cn):
+ *   skill level, 4-character name, 13-character issuer   348-byte payload, 620 chars, version 19 (93 modules)
+ *   training completion with class name and dates         502-byte payload, 825 chars, version 23 (109 modules)
+ *   every field at its maximum length (worst case)       1153-byte payload, 1712 chars, version 34 (153 modules)
+ * all at error-correction level M (capacity: 2,331 bytes at version 40-M). Printed 150 pt = 53 mm
+ * wide (pdf.ts) that is 0.57 / 0.49 / 0.35 mm per module; phone cameras read ≥ 0.3 mm.
  */
 
 export const QR_ERROR_CORRECTION = 'M' as const;

@@ -8,16 +8,16 @@ import { type CertificatePayload, canonicalPayload } from './payload.ts';
  *
  * Algorithm-agnostic by design: everything outside this file sees only `Signer`/`Verifier`
  * and the published key `{ keyId, algorithm, publicKey }`. To move to the national SM2
- * algorithm (GB/T 32918, with SM3 and the default user id per GB/T 35276):
+ * algorithm (GB/T 32918 with SM3, signer id per GB/T 35276):
  *   1. add 'SM2' to SIGNATURE_ALGORITHMS;
- *   2. write `sm2SignerFromKey(privateKey, keyId): Signer` and an SM2 branch in `verifierFor`
- *      (e.g. with a maintained SM2 library or an HSM client — an HSM fits `sign()` returning a
- *      Promise-free result only through a sync bridge, so make `sign` async at that point and
- *      await it in the one caller, `signPayload`);
- *   3. issue new certificates with a new key id (config `CERT_KEY_ID`) and publish its key next
- *      to the Ed25519 one: verifiers pick the algorithm from the published key of the key id
- *      in the QR code, so Ed25519 certificates already issued keep verifying.
- * Nothing in the QR format, the payload or the PDF changes.
+ *   2. write `sm2Signer(privateKey, keyId): Signer` (a maintained SM2 library, or the client of
+ *      an HSM / 密码机 that holds the key — if that client is asynchronous, let `sign` return a
+ *      Promise and await it in `signPayload`, its only caller) and an 'SM2' case in `verifierFor`
+ *      (publicKey = the 65-byte uncompressed point, base64);
+ *   3. issue new certificates with a new key id (`CERT_KEY_ID`) and publish the SM2 key beside
+ *      the Ed25519 one. Verifiers take the algorithm from the published key named by the key id
+ *      in the QR code, so certificates already issued with Ed25519 keep verifying.
+ * The payload, the QR format and the PDF do not change.
  */
 
 export const SIGNATURE_ALGORITHMS = ['Ed25519'] as const;

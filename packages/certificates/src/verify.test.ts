@@ -112,6 +112,29 @@ describe('QR content', () => {
     expect(m.size).toBe(17 + 4 * m.version);
   });
 
+  it('fits even when every field has its maximum length', () => {
+    const worst = createCertificatePayload({
+      number: 'J'.repeat(40),
+      kind: 'COMPETITION_AWARD',
+      holderName: '名'.repeat(50),
+      holderIdMasked: '141002********1234',
+      occupationCode: '6-18-02-04-01-XXXXXXXXXX',
+      occupationName: '职'.repeat(60),
+      level: 'LEVEL_1',
+      issuerName: '机'.repeat(60),
+      issuerCode: 'X'.repeat(24),
+      issuedOn: '2026-11-22',
+      competitionName: '赛'.repeat(80),
+      award: 'MERIT',
+      rank: 99_999,
+    });
+    const s = signPayload(worst, signer);
+    const c = encodeQrContent({ baseUrl: 'https://vtc.example.gov.cn', number: worst.number, canonical: s.canonical, signature: s.signature });
+    expect(c.length).toBe(1712);
+    expect(qrModules(c).version).toBe(34);
+    expect(verifyQrContent(c, keys).status).toBe('VALID');
+  });
+
   it('builds the same symbol as the qrcode library (fast mask choice)', () => {
     for (const c of [content, `${content}x`, `${BASE}/verify/JY-1#${'A'.repeat(300)}.B.k`, 'short']) {
       const ref = createQr([{ data: Buffer.from(c, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
