@@ -20,6 +20,9 @@ export interface WorkerHooks {
 export interface ProcessorDeps {
   prisma: PrismaClient;
   logger: Logger;
+  config: JobContext['config'];
+  piiKeys: JobContext['piiKeys'];
+  addFlow: JobContext['addFlow'];
   hooks?: WorkerHooks;
 }
 
@@ -39,7 +42,15 @@ export function createProcessor(queue: QueueName, handlers: readonly JobHandler[
     const context: JobContext = {
       prisma: deps.prisma,
       logger: deps.logger,
-      job: { ...ref, attemptsMade: job.attemptsMade, dueAt: dueAt(job) },
+      config: deps.config,
+      piiKeys: deps.piiKeys,
+      addFlow: deps.addFlow,
+      job: {
+        ...ref,
+        attemptsMade: job.attemptsMade,
+        dueAt: dueAt(job),
+        updateProgress: (p) => job.updateProgress(p),
+      },
     };
     return handler.handle(payload, context);
   };

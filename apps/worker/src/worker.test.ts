@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Config, configWith } from '@vtc/config';
-import { emit, NOTIFICATION_KINDS } from '@vtc/core';
+import { emit, NOTIFICATION_KINDS, piiKeysFrom } from '@vtc/core';
 import { createPrisma, type PrismaClient, transaction } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import {
@@ -124,7 +124,7 @@ describe('worker: outbox to notification', () => {
   });
 
   it('starts a worker for every queue and upserts the daily audit digest scheduler', async () => {
-    expect([...worker.queueNames].sort()).toEqual(['maintenance', 'notifications']);
+    expect([...worker.queueNames].sort()).toEqual(['documents', 'imports', 'maintenance', 'notifications']);
     const scheduler = await h.queues.maintenance.getJobScheduler('audit-digest-daily');
     expect(scheduler).toMatchObject({ name: 'audit-digest', pattern: '0 2 * * *', tz: 'Asia/Shanghai' });
     // Starting again (a second worker process, a redeploy) does not add a second scheduler.
@@ -196,10 +196,21 @@ describe('worker: outbox to notification', () => {
     await h.prisma.auditLog.create({
       data: { action: 'class.approve', entityType: 'TrainingClass', entityId: '1', at: new Date('2026-11-21T10:00:00+08:00') },
     });
+    const config = configWith({});
     const context = {
       prisma: h.prisma,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
-      job: { id: 'x', queue: 'maintenance', name: 'audit-digest', attemptsMade: 0, dueAt: new Date('2026-11-22T02:00:00+08:00') },
+      config,
+      piiKeys: piiKeysFrom(config),
+      addFlow: async () => undefined,
+      job: {
+        id: 'x',
+        queue: 'maintenance',
+        name: 'audit-digest',
+        attemptsMade: 0,
+        dueAt: new Date('2026-11-22T02:00:00+08:00'),
+        updateProgress: async () => undefined,
+      },
     };
     expect(await auditDigestHandler.handle({}, context)).toEqual({ date: '2026-11-21', total: 1, recipients: 1, created: 1 });
     expect(await auditDigestHandler.handle({}, context)).toMatchObject({ created: 0 });

@@ -17,7 +17,8 @@ import {
   startOutboxRelay,
   upsertJobSchedulers,
 } from '@vtc/jobs';
-import { Worker } from 'bullmq';
+import { piiKeysFrom } from '@vtc/core';
+import { FlowProducer, type FlowJob, Worker } from 'bullmq';
 import { HANDLERS } from './handlers/index.ts';
 import { createProcessor, type WorkerHooks } from './processor.ts';
 
@@ -48,6 +49,7 @@ const CONCURRENCY: Record<QueueName, number> = {
   notifications: 5,
   maintenance: 1,
   imports: 1,
+  documents: 2,
 };
 
 /**
@@ -92,10 +94,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     cleanups.push(() => closeQueues(queues));
     const schedulerIds = await upsertJobSchedulers(queues);
 
+    const flows = new FlowProducer({ connection: producerRedis, prefix: queuePrefix(config) });
+    cleanups.push(() => flows.close());
+    const deps = {
+      prisma,
+      logger,
+      config,
+      piiKeys: piiKeysFrom(config),
+      addFlow: async (flow: FlowJob) => {
+        await flows.add(flow);
+      },
+      hooks: options.hooks,
+    };
     const workers: Worker[] = [];
     cleanups.push(() => Promise.all(workers.map((w) => w.close(true))).then(() => undefined));
     for (const queue of QUEUE_NAMES) {
-      const worker = new Worker(queue, createProcessor(queue, handlers, { prisma, logger, hooks: options.hooks }), {
+      const worker = new Worker(queue, createProcessor(queue, handlers, deps), {
         connection: workerRedis,
         prefix: queuePrefix(config),
         concurrency: CONCURRENCY[queue],
@@ -123,6 +137,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await relay.stop();
         await closeWorkers(workers, config.SHUTDOWN_GRACE_MS, logger);
         await closeQueues(queues);
+        await flows.close();
         await Promise.all([closeRedis(workerRedis), closeRedis(producerRedis)]);
         await prisma.$disconnect();
       })();

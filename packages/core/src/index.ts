@@ -3,6 +3,7 @@ export * from './actor.ts';
 export * from './assessment.ts';
 export * from './audit.ts';
 export * from './certificate.ts';
+export * from './certificate-document.ts';
 export * from './certificate-verify.ts';
 export * from './auth.ts';
 export * from './completion.ts'; // and ./attendance.ts, which it re-exports

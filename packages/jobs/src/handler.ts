@@ -1,4 +1,6 @@
+import type { Config } from '@vtc/config';
 import type { PrismaClient } from '@vtc/db';
+import type { FlowJob } from 'bullmq';
 import type { AnyJobDefinition, JobPayload } from './definition.ts';
 import type { Logger } from './logger.ts';
 
@@ -6,7 +8,14 @@ import type { Logger } from './logger.ts';
 export interface JobContext {
   prisma: PrismaClient;
   logger: Logger;
+  config: Config;
+  /** Keys for resident ID numbers (AES-256-GCM and the lookup HMAC), from the worker's configuration. */
+  piiKeys: { encryptionKey: Buffer; hashKey: Buffer };
+  /** Add a BullMQ flow (a parent job that runs once all its children have finished). */
+  addFlow(flow: FlowJob): Promise<void>;
   job: {
+    /** Report progress (percent, or an object with counts) to BullMQ. */
+    updateProgress(progress: number | object): Promise<void>;
     id: string;
     queue: string;
     name: string;

@@ -7,6 +7,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** Bulk imports (rosters): long jobs of their own, so they never hold up maintenance. */
   imports: 'imports',
+  /** Certificate PDFs, rendered in flows per assessment session. */
+  documents: 'documents',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

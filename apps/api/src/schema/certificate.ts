@@ -6,6 +6,7 @@ import {
   recordAssessmentResults,
   registerCandidates,
   revokeCertificate,
+  sessionRenderProgress,
   verifyCertificate,
 } from '@vtc/core';
 import { DomainError, type SkillLevel } from '@vtc/domain';
@@ -67,6 +68,10 @@ builder.prismaObject('AssessmentResult', {
   }),
 });
 
+const RenderProgress = builder.objectRef<{ total: number; rendered: number }>('RenderProgress').implement({
+  fields: (t) => ({ total: t.exposeInt('total'), rendered: t.exposeInt('rendered') }),
+});
+
 export const AssessmentSession = builder.prismaNode('AssessmentSession', {
   id: { field: 'id' },
   nullable: true,
@@ -83,6 +88,11 @@ export const AssessmentSession = builder.prismaNode('AssessmentSession', {
     passPracticalScore: t.exposeInt('passPracticalScore'),
     class: t.relation('class', { nullable: true }),
     results: t.relation('results', { query: { orderBy: { recordedAt: 'asc' } } }),
+    renderProgress: t.field({
+      type: RenderProgress,
+      description: 'Batch PDF rendering of the certificates (a worker flow after the session closes)',
+      resolve: (s, _a, ctx) => sessionRenderProgress(ctx.prisma, s.id),
+    }),
   }),
 });
 

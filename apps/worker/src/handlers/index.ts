@@ -1,11 +1,20 @@
 import type { JobHandler } from '@vtc/jobs';
 import { auditDigestHandler } from './audit-digest.ts';
+import { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
 import { rosterImportHandler } from './roster-import.ts';
 import { welcomeNotificationHandler } from './welcome-notification.ts';
 
 export { auditDigestHandler } from './audit-digest.ts';
+export { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
 export { rosterImportHandler } from './roster-import.ts';
 export { welcomeNotificationHandler } from './welcome-notification.ts';
 
 /** One handler per job definition in @vtc/jobs (the worker checks this at start). */
-export const HANDLERS: readonly JobHandler[] = [welcomeNotificationHandler, auditDigestHandler, rosterImportHandler];
+export const HANDLERS: readonly JobHandler[] = [
+  welcomeNotificationHandler,
+  auditDigestHandler,
+  rosterImportHandler,
+  renderSessionHandler,
+  renderCertificateHandler,
+  renderSessionDoneHandler,
+];

@@ -1,31 +1,20 @@
-import { loadConfig } from '@vtc/config';
-import { type PiiKeys, piiKeysFrom, runRosterImport } from '@vtc/core';
-import { defineHandler, type JobContext, ROSTER_IMPORT_JOB } from '@vtc/jobs';
+import { runRosterImport } from '@vtc/core';
+import { defineHandler, ROSTER_IMPORT_JOB } from '@vtc/jobs';
 import { UnrecoverableError } from 'bullmq';
 
 /**
  * Runs (or resumes) a queued roster import. A DomainError (class no longer takes enrollments, file
  * gone or unreadable) fails the job at once; anything else is retried, and the retry resumes from
  * the last committed chunk. On the last attempt any error marks the import FAILED.
- *
- * `context.piiKeys` and `context.job.updateProgress` are read when the worker provides them (asked of
- * packages/jobs handler.ts / apps/worker processor.ts); until then the keys come from the process
- * configuration, which is where the worker's own config comes from in production.
  */
-type RosterJobContext = JobContext & {
-  piiKeys?: PiiKeys;
-  job: JobContext['job'] & { updateProgress?: (progress: number | object) => Promise<void> };
-};
-
-export const rosterImportHandler = defineHandler(ROSTER_IMPORT_JOB, async (payload, context) => {
-  const ctx = context as RosterJobContext;
-  const keys = ctx.piiKeys ?? piiKeysFrom(loadConfig());
+export const rosterImportHandler = defineHandler(ROSTER_IMPORT_JOB, async (payload, ctx) => {
+  const keys = ctx.piiKeys;
   const attempts = ROSTER_IMPORT_JOB.options?.attempts ?? 1;
   try {
     const result = await runRosterImport(ctx.prisma, keys, payload.importId, {
       failOnAnyError: ctx.job.attemptsMade + 1 >= attempts,
       onProgress: async (p) => {
-        await ctx.job.updateProgress?.(p.percent);
+        await ctx.job.updateProgress(p.percent);
         ctx.logger.debug({ importId: payload.importId, ...p }, 'roster import progress');
       },
     });

@@ -1,11 +1,20 @@
 import type { AnyJobDefinition } from '../definition.ts';
 import { AUDIT_DIGEST_JOB } from './audit-digest.ts';
+import { RENDER_CERTIFICATE_JOB, RENDER_SESSION_DONE_JOB, RENDER_SESSION_JOB } from './certificate-documents.ts';
 import { ROSTER_IMPORT_JOB } from './roster-import.ts';
 import { WELCOME_NOTIFICATION_JOB } from './welcome-notification.ts';
 
 export { AUDIT_DIGEST_JOB } from './audit-digest.ts';
+export { RENDER_CERTIFICATE_JOB, RENDER_SESSION_DONE_JOB, RENDER_SESSION_JOB } from './certificate-documents.ts';
 export { ROSTER_IMPORT_JOB } from './roster-import.ts';
 export { WELCOME_NOTIFICATION_JOB } from './welcome-notification.ts';
 
 /** Every job definition; the worker refuses to start if one has no handler. */
-export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [WELCOME_NOTIFICATION_JOB, AUDIT_DIGEST_JOB, ROSTER_IMPORT_JOB];
+export const JOB_DEFINITIONS: readonly AnyJobDefinition[] = [
+  WELCOME_NOTIFICATION_JOB,
+  AUDIT_DIGEST_JOB,
+  ROSTER_IMPORT_JOB,
+  RENDER_SESSION_JOB,
+  RENDER_CERTIFICATE_JOB,
+  RENDER_SESSION_DONE_JOB,
+];
