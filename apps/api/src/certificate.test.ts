@@ -191,3 +191,57 @@ describe('assessment to certificate', () => {
     expect(other.data?.certificates.edges).toEqual([]);
   });
 });
+
+describe('dual-certificate view of a vocational college', () => {
+  it('counts graduating students with and without a skill certificate; others cannot see it', async () => {
+    const occ = await api.prisma.occupation.findUniqueOrThrow({ where: { code: '4-10-01-05' } });
+    const college = await api.prisma.organization.create({
+      data: {
+        name: '临汾职业技术学院',
+        kind: 'VOCATIONAL_COLLEGE',
+        regionCode: '141000',
+        creditCode: makeCreditCode({ authority: '1', orgType: '2', regionCode: '141000', orgCode9: 'MJ0000055' }),
+      },
+    });
+    const klass = await api.prisma.trainingClass.create({
+      data: {
+        code: 'PX-141000-2026-0900',
+        name: '2026届养老护理专业',
+        institutionId: college.id,
+        regionCode: '141000',
+        occupationId: occ.id,
+        level: 'LEVEL_4',
+        trainingType: 'EMPLOYMENT_SKILLS',
+        status: 'COMPLETED',
+        plannedHours: 120,
+        startDate: new Date('2026-03-01T00:00:00Z'),
+        endDate: new Date('2026-06-30T00:00:00Z'),
+        venue: '校本部',
+        capacity: 50,
+      },
+    });
+    for (const personId of [fx.personB, fx.personC]) await api.prisma.enrollment.create({ data: { classId: klass.id, personId } });
+    await api.prisma.certificate.create({
+      data: {
+        number: 'S140814141002264000900',
+        kind: 'SKILL_LEVEL',
+        personId: fx.personB,
+        issuerId: college.id,
+        occupationId: occ.id,
+        level: 'LEVEL_4',
+        issuedOn: new Date('2026-06-20T00:00:00Z'),
+        verifyToken: 'dual-cert-test-token',
+      },
+    });
+    const Q = `query($c: ID!, $y: Int!) { dualCertificateReport(collegeId: $c, graduationYear: $y) {
+      __typename ... on DualCertificateReport { students withCertificate withoutCertificate coverage studentsWithout { name idNumber } }
+      ... on DomainError { code } } }`;
+    const r = await api.gql<{ dualCertificateReport: R }>(Q, { c: gid('Organization', college.id), y: 2026 }, await api.login('linfen.bureau'));
+    expect(r.data?.dualCertificateReport).toMatchObject({ students: 2, withCertificate: 1, withoutCertificate: 1, coverage: 0.5 });
+    expect((r.data?.dualCertificateReport.studentsWithout as Array<{ name: string }>).map((s) => s.name)).toEqual(['王芳']);
+    const other = await api.gql<{ dualCertificateReport: R }>(Q, { c: gid('Organization', college.id), y: 2026 }, await api.login('institution1'));
+    expect(other.data?.dualCertificateReport).toMatchObject({ code: 'NOT_FOUND' });
+    const nextYear = await api.gql<{ dualCertificateReport: R }>(Q, { c: gid('Organization', college.id), y: 2027 }, await api.login('admin'));
+    expect(nextYear.data?.dualCertificateReport).toMatchObject({ students: 0, coverage: 0 });
+  });
+});

@@ -5,6 +5,7 @@ export * from './audit.ts';
 export * from './certificate.ts';
 export * from './certificate-document.ts';
 export * from './certificate-verify.ts';
+export * from './dual-certificate.ts';
 export * from './auth.ts';
 export * from './completion.ts'; // and ./attendance.ts, which it re-exports
 export * from './outbox.ts';

@@ -5,6 +5,7 @@ import {
   createAssessmentSession,
   recordAssessmentResults,
   registerCandidates,
+  dualCertificateReport,
   revokeCertificate,
   sessionRenderProgress,
   verifyCertificate,
@@ -314,3 +315,42 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ── vocational college "dual certificate" view ───────────────────────────────────────────────
+
+const StudentWithout = builder
+  .objectRef<{ personId: string; name: string; idNumberMasked: string }>('StudentWithoutCertificate')
+  .implement({
+    fields: (t) => ({
+      personId: t.exposeID('personId'),
+      name: t.exposeString('name'),
+      idNumber: t.exposeString('idNumberMasked', { description: 'Masked' }),
+    }),
+  });
+
+const DualCertificateReport = builder
+  .objectRef<Awaited<ReturnType<typeof dualCertificateReport>>>('DualCertificateReport')
+  .implement({
+    description: '双证书: graduating students of a vocational college with and without a skill certificate.',
+    fields: (t) => ({
+      graduationYear: t.exposeInt('graduationYear'),
+      students: t.exposeInt('students'),
+      withCertificate: t.exposeInt('withCertificate'),
+      withoutCertificate: t.exposeInt('withoutCertificate'),
+      coverage: t.float({ description: '0–1', resolve: (r) => r.coverageBp / 10_000 }),
+      studentsWithout: t.field({ type: [StudentWithout], resolve: (r) => r.studentsWithout }),
+    }),
+  });
+
+builder.queryField('dualCertificateReport', (t) =>
+  t.field({
+    type: DualCertificateReport,
+    errors: { types: [DomainError] },
+    args: {
+      collegeId: t.arg.globalID({ required: true }),
+      graduationYear: t.arg.int({ required: true }),
+    },
+    resolve: (_r, args, ctx) =>
+      dualCertificateReport(ctx.prisma, ctx.actor!, { collegeId: args.collegeId.id, graduationYear: args.graduationYear }),
+  }),
+);
