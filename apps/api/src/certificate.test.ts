@@ -245,3 +245,43 @@ describe('dual-certificate view of a vocational college', () => {
     expect(nextYear.data?.dualCertificateReport).toMatchObject({ students: 0, coverage: 0 });
   });
 });
+
+describe('enterprise self-evaluation', () => {
+  it('an employer evaluates its own staff only and issues Y-numbered certificates', async () => {
+    const occ = await api.prisma.occupation.findUniqueOrThrow({ where: { code: '4-10-01-05' } });
+    await api.prisma.organization.update({
+      where: { id: fx.enterprise },
+      data: { evaluationCode: '2201', qualifications: { create: { occupationId: occ.id, maxLevel: 'LEVEL_3' } } },
+    });
+    await api.prisma.user.create({
+      data: {
+        username: 'steel.evaluator',
+        displayName: '企业评价员',
+        passwordHash: await hashPassword(TEST_PASSWORD),
+        roleBindings: { create: { role: 'EVALUATOR', organizationId: fx.enterprise } },
+      },
+    });
+    await api.prisma.employmentRecord.create({
+      data: { personId: fx.personC, employerId: fx.enterprise, source: 'LABOUR_CONTRACT', contractStart: new Date('2026-01-01T00:00:00Z') },
+    });
+    const token = await api.login('steel.evaluator');
+    const s = await session({ classId: null, scheduledOn: '2026-12-06' }, token);
+    const sessionId = (s.data?.createAssessmentSession as R).id as string;
+    const REG = `mutation($s: ID!, $p: [ID!]) { registerCandidates(sessionId: $s, personIds: $p) { __typename ... on CountPayload { count } ... on DomainError { code } } }`;
+    const outsider = await api.gql<{ registerCandidates: R }>(REG, { s: sessionId, p: [gid('Person', fx.personB)] }, token);
+    expect(outsider.data?.registerCandidates).toMatchObject({ code: 'INELIGIBLE' });
+    const staff = await api.gql<{ registerCandidates: R }>(REG, { s: sessionId, p: [gid('Person', fx.personC)] }, token);
+    expect(staff.data?.registerCandidates).toEqual({ __typename: 'CountPayload', count: 1 });
+    await api.gql(
+      `mutation($s: ID!, $r: [AssessmentScoreInput!]!) { recordAssessmentResults(sessionId: $s, results: $r) { __typename } }`,
+      { s: sessionId, r: [{ personId: gid('Person', fx.personC), theoryScore: 70, practicalScore: 70 }] },
+      token,
+    );
+    const closed = await api.gql<{ closeAssessmentSession: { numbers: string[] } }>(
+      `mutation($s: ID!) { closeAssessmentSession(sessionId: $s, issuedOn: "2026-12-08") { ... on CertificatesIssuedPayload { numbers } } }`,
+      { s: sessionId },
+      token,
+    );
+    expect(closed.data?.closeAssessmentSession.numbers).toEqual(['Y22011414100226400000' + '1']);
+  });
+});
