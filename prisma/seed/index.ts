@@ -1,4 +1,13 @@
-import { encryptIdNumber, idNumberHash, type PiiKeys } from '@vtc/core';
+import { formatSignature, signPayload } from '@vtc/certificates';
+import { loadConfig } from '@vtc/config';
+import {
+  type CertificateSigning,
+  certificatePayload,
+  certificateSigningFrom,
+  encryptIdNumber,
+  idNumberHash,
+  type PiiKeys,
+} from '@vtc/core';
 import { type PrismaClient, type Tx, transaction } from '@vtc/db';
 import { maskResidentId } from '@vtc/domain';
 import argon2 from 'argon2';
@@ -21,6 +30,8 @@ export interface SeedOptions {
   demoPassword: string;
   /** Keys that encrypt and hash resident ID numbers (`piiKeysFrom(config)`). */
   piiKeys: PiiKeys;
+  /** Signs the demo certificates like real ones, so they verify and download (default: the configured key). */
+  signing?: CertificateSigning;
   log?: (line: string) => void;
 }
 
@@ -226,6 +237,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       await tx.assessmentSession.createMany({ data: plan.assessmentSessions });
       await tx.assessmentResult.createMany({ data: plan.assessmentResults });
       await tx.certificate.createMany({ data: plan.certificates });
+      await signSeededCertificates(tx, options.signing ?? certificateSigningFrom(loadConfig()));
       await tx.competition.createMany({ data: plan.competitions });
       await tx.competitionEntry.createMany({ data: plan.competitionEntries });
       await tx.employmentRecord.createMany({ data: plan.employmentRecords });
@@ -258,4 +270,44 @@ export function summarizeCounts(counts: Record<string, number>): string {
   return Object.entries(counts)
     .map(([name, n]) => `${name} ${n}`)
     .join(', ');
+}
+
+/** Give every seeded certificate its printed payload and signature, exactly as issuing does. */
+async function signSeededCertificates(tx: Tx, signing: CertificateSigning): Promise<void> {
+  const certs = await tx.certificate.findMany({
+    where: { signature: null },
+    include: { person: true, issuer: true, occupation: true, enrollment: { include: { class: true } } },
+  });
+  for (const c of certs) {
+    if (!c.occupation) continue;
+    const issuedOn = c.issuedOn.toISOString().slice(0, 10);
+    const k = c.enrollment?.class;
+    const signed = signPayload(
+      certificatePayload(c.number, {
+        kind: c.kind,
+        person: c.person,
+        issuer: c.issuer,
+        occupation: c.occupation,
+        level: c.level,
+        issuedOn,
+        regionCode: c.issuer.regionCode,
+        ...(c.kind === 'TRAINING_COMPLETION' && k
+          ? {
+              extra: {
+                classCode: k.code,
+                className: k.name,
+                trainingHours: k.plannedHours,
+                trainingStartOn: k.startDate.toISOString().slice(0, 10),
+                trainingEndOn: [k.endDate.toISOString().slice(0, 10), issuedOn].sort()[0]!,
+              },
+            }
+          : {}),
+      }),
+      signing,
+    );
+    await tx.certificate.update({
+      where: { id: c.id },
+      data: { signature: formatSignature(signed.signature), signatureKeyId: signing.keyId, signedPayload: signed.payload as object },
+    });
+  }
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { decryptIdNumber, idNumberHash, type PiiKeys } from '@vtc/core';
+import { type CertificatePayload, canonicalPayload, parseSignature, verifySignedBytes } from '@vtc/certificates';
+import { configWith } from '@vtc/config';
+import { certificateSigningFrom, decryptIdNumber, idNumberHash, type PiiKeys } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { ageOn, maskResidentId, parseCreditCode, parseResidentId, regionCovers } from '@vtc/domain';
@@ -96,6 +98,18 @@ describe('seedDemo on a fresh database', () => {
     const stored = await prisma.person.findMany({ select: { idNumberHash: true, name: true } });
     const byHash = new Map(stored.map((p) => [p.idNumberHash, p.name]));
     for (const g of generated) expect(byHash.get(idNumberHash(keys, g.idNumber))).toBe(g.name);
+  });
+
+  it('signs every demo certificate like a real one: the signature verifies over its printed payload', async () => {
+    const certs = await prisma.certificate.findMany();
+    expect(certs.length).toBeGreaterThan(0);
+    const key = certificateSigningFrom(configWith({})).publicKey;
+    for (const c of certs) {
+      const sig = parseSignature(c.signature!);
+      const payload = c.signedPayload as unknown as CertificatePayload;
+      expect(payload.number).toBe(c.number);
+      expect(verifySignedBytes(canonicalPayload(payload), sig.value, sig.keyId, [key]).status).toBe('VALID');
+    }
   });
 
   it('seeds the region tree with real codes', async () => {
