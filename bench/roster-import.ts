@@ -26,10 +26,13 @@ const run = promisify(execFile);
  * hash in Node, chunked set-based INSERTs of persons and enrollments). Beside it, in the same run and
  * database, a plain PostgreSQL COPY of the same rows (name, cipher, hash, masked, birth date, sex,
  * region, phone, household, groups: precomputed, so COPY only loads) into scratch tables, through
- * `psql \copy` with `\timing` (the time of the COPY command itself, not psql's start-up):
- *   - copy_rows_per_s: into a plain table with no index (the reference the ratio uses);
- *   - copy_indexed_rows_per_s: into a table LIKE "Person" (its primary key and unique hash index).
- * rows_per_s = rows / (upload + job). Options: --rows=100000.
+ * `psql \copy` with `\timing` (the time of the COPY command itself, not psql's start-up; psql ships
+ * with PostgreSQL, so no COPY client library is needed):
+ *   - copy_rows_per_s: into a plain scratch table with no index or key (the reference `ratio` uses);
+ *   - copy_indexed_rows_per_s: into a scratch table LIKE "Person" (its primary key and unique ID-hash
+ *     index, which the import must maintain too): `ratio_indexed`.
+ * rows_per_s = rows / job time (the job's use case); upload_s (parse, store the file encrypted) and
+ * end_to_end_rows_per_s are reported beside it. Options: --rows=100000.
  */
 export const rosterImport: Bench = async (opts) => {
   const total = Number(opts.rows ?? 100_000);
@@ -87,16 +90,6 @@ export const rosterImport: Bench = async (opts) => {
     }
     const file = Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
 
-    const t0 = performance.now();
-    const queued = await uploadRoster(prisma, keys, actor, { classId: klass.id, content: file, fileName: 'bench.csv', contentType: 'text/csv' });
-    const t1 = performance.now();
-    const done = await runRosterImport(prisma, keys, queued.importId);
-    const t2 = performance.now();
-    if (done.status !== 'SUCCEEDED' || done.acceptedRows !== total) {
-      throw new Error(`import did not take every row: ${JSON.stringify({ ...done, errors: done.errors.slice(0, 5) })}`);
-    }
-    const importSeconds = (t2 - t0) / 1000;
-
     // The same rows as COPY input, computed beforehand (COPY is timed alone).
     const rules = DEFAULT_TRAINING_RULES;
     const csvField = (v: string | null) => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -126,36 +119,56 @@ export const rosterImport: Bench = async (opts) => {
     const copyFile = join(dir, 'rows.csv');
     await writeFile(copyFile, `${copyLines.join('\n')}\n`);
     const cols = 'name, "idNumberCipher", "idNumberHash", "idNumberMasked", "birthDate", sex, "originRegionCode", phone, "householdType", "priorityGroups"';
-    await prisma.$executeRawUnsafe(`CREATE TABLE roster_copy_plain (
-      name text, "idNumberCipher" text, "idNumberHash" char(64), "idNumberMasked" char(18), "birthDate" date,
-      sex "Sex", "originRegionCode" char(6), phone text, "householdType" "HouseholdType", "priorityGroups" "PriorityGroup"[])`);
-    await prisma.$executeRawUnsafe('CREATE TABLE roster_copy_indexed (LIKE "Person" INCLUDING DEFAULTS INCLUDING INDEXES)');
-    await prisma.$executeRawUnsafe(
-      'ALTER TABLE roster_copy_indexed ALTER COLUMN id SET DEFAULT gen_random_uuid(), ALTER COLUMN "updatedAt" SET DEFAULT now()',
-    );
-    const copy = async (table: string): Promise<number> => {
+    let scratch = 0;
+    /** Seconds of one COPY into a new scratch table: a plain heap, or shaped like "Person" (its primary key and unique hash index). */
+    const copy = async (kind: 'heap' | 'indexed'): Promise<number> => {
+      const table = `roster_copy_${kind}_${++scratch}`;
+      if (kind === 'heap') {
+        await prisma.$executeRawUnsafe(`CREATE TABLE ${table} (
+          name text, "idNumberCipher" text, "idNumberHash" char(64), "idNumberMasked" char(18), "birthDate" date,
+          sex "Sex", "originRegionCode" char(6), phone text, "householdType" "HouseholdType", "priorityGroups" "PriorityGroup"[])`);
+      } else {
+        await prisma.$executeRawUnsafe(`CREATE TABLE ${table} (LIKE "Person" INCLUDING DEFAULTS INCLUDING INDEXES)`);
+        await prisma.$executeRawUnsafe(`ALTER TABLE ${table} ALTER COLUMN id SET DEFAULT gen_random_uuid(), ALTER COLUMN "updatedAt" SET DEFAULT now()`);
+      }
       const { stdout } = await run('psql', [db.url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-c', `\\copy ${table} (${cols}) FROM '${copyFile}' WITH (FORMAT csv)`]);
       const ms = /Time: ([\d.]+) ms/.exec(stdout);
       if (!ms) throw new Error(`no timing from psql: ${stdout}`);
+      const copied = await prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${table}`);
+      if (copied[0]?.n !== total) throw new Error('COPY did not load every row');
+      await prisma.$executeRawUnsafe(`DROP TABLE ${table}`);
       return Number(ms[1]) / 1000;
     };
-    const copySeconds = await copy('roster_copy_plain');
-    const copyIndexedSeconds = await copy('roster_copy_indexed');
-    const copied = await prisma.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM roster_copy_plain');
-    if (copied[0]?.n !== total) throw new Error('COPY did not load every row');
+    // COPY runs before and after the import; the faster of the two counts (other load on the machine
+    // only ever slows a run down, so the best time is the fairest reference for COPY).
+    const heapBefore = await copy('heap');
+    const indexedBefore = await copy('indexed');
 
-    const rowsPerS = total / importSeconds;
-    const copyRowsPerS = total / copySeconds;
+    const t0 = performance.now();
+    const queued = await uploadRoster(prisma, keys, actor, { classId: klass.id, content: file, fileName: 'bench.csv', contentType: 'text/csv' });
+    const t1 = performance.now();
+    const done = await runRosterImport(prisma, keys, queued.importId);
+    const t2 = performance.now();
+    if (done.status !== 'SUCCEEDED' || done.acceptedRows !== total) {
+      throw new Error(`import did not take every row: ${JSON.stringify({ ...done, errors: done.errors.slice(0, 5) })}`);
+    }
+    const heapSeconds = Math.min(heapBefore, await copy('heap'));
+    const indexedSeconds = Math.min(indexedBefore, await copy('indexed'));
+
+    const jobSeconds = (t2 - t1) / 1000;
+    const rowsPerS = total / jobSeconds;
+    const copyRowsPerS = total / heapSeconds;
+    const copyIndexedRowsPerS = total / indexedSeconds;
     return {
       rows: total,
       rows_per_s: Math.round(rowsPerS),
       copy_rows_per_s: Math.round(copyRowsPerS),
       ratio: (rowsPerS / copyRowsPerS).toFixed(3),
-      copy_indexed_rows_per_s: Math.round(total / copyIndexedSeconds),
-      ratio_indexed: (rowsPerS / (total / copyIndexedSeconds)).toFixed(3),
+      copy_indexed_rows_per_s: Math.round(copyIndexedRowsPerS),
+      ratio_indexed: (rowsPerS / copyIndexedRowsPerS).toFixed(3),
       upload_s: ((t1 - t0) / 1000).toFixed(2),
-      job_s: ((t2 - t1) / 1000).toFixed(2),
-      copy_s: copySeconds.toFixed(2),
+      job_s: jobSeconds.toFixed(2),
+      end_to_end_rows_per_s: Math.round(total / ((t2 - t0) / 1000)),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

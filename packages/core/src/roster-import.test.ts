@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError, makeResidentId } from '@vtc/domain';
 import ExcelJS from 'exceljs';
 import type { Actor } from './actor.ts';
-import { idNumberHash, type PiiKeys } from './pii.ts';
+import { decryptIdNumber, idNumberHash, type PiiKeys } from './pii.ts';
 import { runRosterImport, uploadRoster } from './roster-import.ts';
 
 /**
@@ -137,6 +137,7 @@ describe('roster import in the request', () => {
     const zhang = enrollments.find((e) => e.person.name === '张伟')!.person;
     expect(zhang).toMatchObject({ idNumberHash: idNumberHash(keys, id(1)), idNumberMasked: `141002********${id(1).slice(-4)}`, sex: 'MALE' });
     expect(zhang.idNumberCipher).not.toContain(id(1));
+    expect(decryptIdNumber(keys, zhang.idNumberCipher)).toBe(id(1));
 
     const audit = await prisma.auditLog.findMany({ where: { action: 'roster.imported', entityId: r.importId } });
     expect(audit).toHaveLength(1);
@@ -266,6 +267,31 @@ describe('roster import as a job', () => {
     expect(await runRosterImport(prisma, keys, queued.importId, { today })).toMatchObject({ status: 'SUCCEEDED', acceptedRows: 30 });
     expect(await prisma.rosterImport.findUniqueOrThrow({ where: { id: queued.importId } })).toEqual(imp);
     expect(await prisma.auditLog.count({ where: { action: 'roster.imported', entityId: queued.importId } })).toBe(1);
+  });
+
+  it('keeps file order for seats and resolves known persons when chunks run side by side', async () => {
+    // Known persons: one registered elsewhere (reused), one under another name, one already in the class.
+    const elsewhere = await draftClass({ institutionId: inst2 });
+    await upload(elsewhere.id, csv(['姓名,身份证号', `宋江,${id(701)}`, `卢俊义,${id(703)}`]), staff2);
+    const klass = await draftClass({ capacity: 16 });
+    await upload(klass.id, csv(['姓名,身份证号', `吴用,${id(705)}`]));
+    const lines = rows(25, 400);
+    lines[2] = `宋江,${id(701)}`; // row 4: reused
+    lines[5] = `卢俊,${id(703)}`; // row 7: another name
+    lines[8] = `吴用,${id(705)}`; // row 10: already enrolled
+    const queued = await upload(klass.id, csv(['姓名,身份证号', ...lines]), staff, 5);
+    const done = await runRosterImport(prisma, keys, queued.importId, { today, chunkRows: 5 });
+    // 16 seats, 1 taken: rows 2–18 less the two refused known persons get the 15 seats left.
+    expect(done).toMatchObject({ status: 'SUCCEEDED', processedRows: 25, acceptedRows: 15, rejectedRows: 10 });
+    expect(done.errors.map((e) => [e.row, e.code])).toEqual([
+      [7, 'NAME_MISMATCH'],
+      [10, 'ALREADY_ENROLLED'],
+      ...[19, 20, 21, 22, 23, 24, 25, 26].map((row) => [row, 'CAPACITY_EXCEEDED']),
+    ]);
+    expect(await prisma.enrollment.count({ where: { classId: klass.id } })).toBe(16);
+    expect(await prisma.person.count({ where: { idNumberHash: idNumberHash(keys, id(701)) } })).toBe(1);
+    const reused = await prisma.person.findUniqueOrThrow({ where: { idNumberHash: idNumberHash(keys, id(701)) }, include: { enrollments: true } });
+    expect(reused.enrollments).toHaveLength(2);
   });
 
   it('fails as a whole when the class stops taking trainees, and resumes when the same file comes again', async () => {

@@ -54,10 +54,11 @@ import { trainingRulesFor } from './training-policy.ts';
  *   RosterImportFile until the import ends (it holds ID numbers, so it never goes to Redis).
  * - At the end: one audit row `roster.imported` (counts only) and an outbox event `roster.imported`.
  *
- * Speed: set-based SQL, one statement per table per chunk, each taking its rows as one JSON
- * parameter (json_to_recordset): Prisma passes a single string far faster than arrays of thousands
- * of values. ID numbers are hashed and encrypted in Node, and the next chunk is validated, hashed and
- * encrypted while the current chunk's transaction runs in Postgres.
+ * Speed: set-based SQL: one statement per chunk inserts the persons and the enrollments (data-modifying
+ * CTEs), taking the rows as one JSON parameter (json_to_recordset): Prisma passes a single string far
+ * faster than arrays of thousands of values. ID numbers are hashed and encrypted in Node; the next
+ * chunk is validated, hashed and encrypted while chunk transactions run in Postgres, two at a time
+ * (each commits only after the one before it, so committed chunks stay an unbroken prefix).
  */
 
 export const ROSTER_EVENTS = {
@@ -399,30 +400,48 @@ async function prepareChunk(
 
 // ───────────────────────────── importing a chunk (one transaction) ─────────────────────────────
 
-type ChunkResult =
-  | { kind: 'done'; processedRows: number; errors: RosterRowError[] }
-  /** Someone else finished the import or moved it on: nothing was written. */
-  | { kind: 'finished' | 'moved'; processedRows: number; errors: RosterRowError[] };
+/** A chunk that must not be written: its transaction rolls back and the runner decides what next. */
+class ChunkAbort extends Error {
+  constructor(
+    /** finished: the import is done; moved: another runner is elsewhere; serial: the class is nearly full. */
+    readonly kind: 'finished' | 'moved' | 'serial',
+  ) {
+    super(`roster chunk aborted: ${kind}`);
+  }
+}
+
+/** How a chunk runs beside the one before it (see runRosterImport). */
+interface ChunkFlow {
+  /** Rows the earlier chunk still in flight may enroll (an upper bound): seats kept for it. */
+  reserved: number;
+  /** Settles when the earlier chunk has committed (and its progress was reported); rejects if it failed. */
+  before: Promise<unknown>;
+}
+
+const SERIAL: ChunkFlow = { reserved: 0, before: Promise.resolve() };
 
 /**
- * Import one prepared chunk in the caller's transaction. Locks the import row and the class; if the
- * import's processedRows is not the chunk's start (another runner got there first), writes nothing.
+ * Import one prepared chunk in the caller's transaction, set-based. The class is locked FOR SHARE:
+ * chunks of this import may run side by side, while a single enrollment or a state change of the
+ * class (FOR UPDATE) waits for them. The import's counters move at the end, only once the earlier
+ * chunk has committed, with a check that the import is still where this chunk starts; so the
+ * committed chunks always form an unbroken prefix of the file.
  */
-async function importChunk(tx: Tx, importId: string, classId: string, chunk: PreparedChunk): Promise<ChunkResult> {
+async function importChunk(tx: Tx, importId: string, classId: string, chunk: PreparedChunk, flow: ChunkFlow = SERIAL) {
   // A lost commit after a crash is redone from processedRows, which commits (or not) with the rows.
   await tx.$executeRaw`SET LOCAL synchronous_commit TO off`;
   const [state] = await tx.$queryRaw<
-    Array<{ status: string; processedRows: number; stored: number; classStatus: ClassStatus; capacity: number; taken: number }>
+    Array<{ status: string; processedRows: number; classStatus: ClassStatus; capacity: number; taken: number }>
   >`
-    SELECT r.status::text AS status, r."processedRows", jsonb_array_length(r."rowErrors")::int AS stored,
-           c.status::text AS "classStatus", c.capacity,
+    SELECT r.status::text AS status, r."processedRows", c.status::text AS "classStatus", c.capacity,
            (SELECT count(*)::int FROM "Enrollment" e WHERE e."classId" = c.id AND e.status <> 'WITHDRAWN') AS taken
       FROM "RosterImport" r JOIN "TrainingClass" c ON c.id = r."classId"
      WHERE r.id = ${importId}::uuid AND c.id = ${classId}::uuid
-       FOR UPDATE OF r, c`;
+       FOR SHARE OF c`;
   if (!state) throw notFound('RosterImport', '导入记录');
-  if (state.status === 'SUCCEEDED') return { kind: 'finished', processedRows: state.processedRows, errors: [] };
-  if (state.processedRows !== chunk.from) return { kind: 'moved', processedRows: state.processedRows, errors: [] };
+  if (state.status === 'SUCCEEDED') throw new ChunkAbort('finished');
+  // With an earlier chunk in flight the stored position may still be behind this chunk, never ahead.
+  if (state.processedRows > chunk.from || (flow.reserved === 0 && state.processedRows !== chunk.from)) throw new ChunkAbort('moved');
   assertEnrollable(state.classStatus);
 
   const errors: RosterRowError[] = [...chunk.invalid];
@@ -431,10 +450,12 @@ async function importChunk(tx: Tx, importId: string, classId: string, chunk: Pre
   // Seats left. When every valid row fits (the usual case), existing persons need no lookup up front:
   // the insert below skips them (ON CONFLICT) and they are resolved afterwards, set-based. When the
   // class would fill up, existing persons are resolved first so that seats go to rows in file order.
-  const seats = Math.max(0, state.capacity - state.taken);
+  const seats = Math.max(0, state.capacity - state.taken - flow.reserved);
   const existing = new Map<string, { id: string; name: string }>();
   let candidates: PreparedRow[] = chunk.valid;
   if (candidates.length > seats) {
+    // Near capacity the order of seats matters: run without an earlier chunk in flight.
+    if (flow.reserved > 0) throw new ChunkAbort('serial');
     for (const p of await personsByHash(tx, candidates)) existing.set(p.idNumberHash, { id: p.id, name: p.name });
     candidates = candidates.filter((v) => {
       const p = existing.get(v.hash);
@@ -501,14 +522,18 @@ async function importChunk(tx: Tx, importId: string, classId: string, chunk: Pre
 
   errors.sort((a, b) => a.row - b.row);
   const rejected = new Set(errors.map((e) => e.row)).size;
-  const keep = errors.slice(0, Math.max(0, ROSTER_STORED_ERRORS - state.stored));
-  await tx.$executeRaw`
+  await flow.before;
+  const moved = await tx.$executeRaw`
     UPDATE "RosterImport"
        SET "processedRows" = ${chunk.to}, "acceptedRows" = "acceptedRows" + ${accepted},
-           "rejectedRows" = "rejectedRows" + ${rejected},
-           "rowErrors" = "rowErrors" || ${JSON.stringify(keep)}::jsonb, status = 'RUNNING'
-     WHERE id = ${importId}::uuid`;
-  return { kind: 'done', processedRows: chunk.to, errors };
+           "rejectedRows" = "rejectedRows" + ${rejected}, status = 'RUNNING',
+           "rowErrors" = "rowErrors" || coalesce(
+             (SELECT jsonb_agg(x.e ORDER BY x.i) FROM jsonb_array_elements(${JSON.stringify(errors.slice(0, ROSTER_STORED_ERRORS))}::jsonb)
+                     WITH ORDINALITY AS x(e, i)
+               WHERE x.i <= ${ROSTER_STORED_ERRORS} - jsonb_array_length("RosterImport"."rowErrors")), '[]'::jsonb)
+     WHERE id = ${importId}::uuid AND "processedRows" = ${chunk.from} AND status <> 'SUCCEEDED'`;
+  if (moved !== 1) throw new ChunkAbort('moved');
+  return { processedRows: chunk.to, errors };
 }
 
 function personsByHash(tx: Tx, rows: ReadonlyArray<{ hash: string }>) {
@@ -610,6 +635,82 @@ export interface RunRosterImportOptions {
   failOnAnyError?: boolean;
 }
 
+/** Transactions in flight at once: while one waits on Postgres, the next can use the other core. */
+const CHUNKS_IN_FLIGHT = 2;
+
+interface Gate {
+  promise: Promise<void>;
+  open(): void;
+  fail(err: unknown): void;
+}
+
+function gate(): Gate {
+  let open!: () => void;
+  let fail!: (err: unknown) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  promise.catch(() => undefined);
+  return { promise, open, fail };
+}
+
+/**
+ * Import chunk after chunk from `from`: the next chunk is prepared in Node, and up to
+ * CHUNKS_IN_FLIGHT chunk transactions run at once; each commits only after the one before it has
+ * committed and been reported. A failed chunk fails the ones after it (they roll back); an abort
+ * (import moved on, or class nearly full) restarts from the stored position, serially when full.
+ */
+async function runChunks(
+  prisma: PrismaClient,
+  importId: string,
+  classId: string,
+  total: number,
+  from: number,
+  prepare: (from: number) => Promise<PreparedChunk>,
+  report: (processedRows: number) => Promise<void>,
+): Promise<void> {
+  let cursor = from;
+  let inFlightLimit = CHUNKS_IN_FLIGHT;
+  while (cursor < total) {
+    let prepared: Promise<PreparedChunk> | null = prepare(cursor);
+    const inflight: Array<{ chunk: PreparedChunk; done: Promise<unknown>; reported: Gate }> = [];
+    let previous: Promise<unknown> = Promise.resolve();
+    let failure: unknown = null;
+    for (;;) {
+      while (failure === null && prepared && inflight.length < inFlightLimit) {
+        const chunk: PreparedChunk = await prepared;
+        prepared = chunk.to < total ? prepare(chunk.to) : null;
+        const flow: ChunkFlow = { reserved: inflight.reduce((n, f) => n + f.chunk.valid.length, 0), before: previous };
+        const done = transaction(prisma, (tx) => importChunk(tx, importId, classId, chunk, flow), { timeoutMs: 120_000 });
+        done.catch(() => undefined);
+        const reported = gate();
+        previous = reported.promise;
+        inflight.push({ chunk, done, reported });
+      }
+      const head = inflight.shift();
+      if (!head) break;
+      try {
+        if (failure !== null) throw failure;
+        await head.done;
+        await report(head.chunk.to);
+        head.reported.open();
+      } catch (err) {
+        failure ??= err;
+        head.reported.fail(err);
+        await head.done.catch(() => undefined);
+      }
+    }
+    if (failure === null) return;
+    if (!(failure instanceof ChunkAbort)) throw failure;
+    if (failure.kind === 'finished') return;
+    if (failure.kind === 'serial') inFlightLimit = 1;
+    const stored = await prisma.rosterImport.findUniqueOrThrow({ where: { id: importId }, select: { processedRows: true, status: true } });
+    if (stored.status === 'SUCCEEDED') return;
+    cursor = stored.processedRows;
+  }
+}
+
 /**
  * Run (or resume) a queued import: chunk after chunk from `processedRows`, then finish. Running it
  * again after it SUCCEEDED does nothing. Errors no retry can fix (the file is gone or unreadable, the
@@ -647,21 +748,12 @@ export async function runRosterImport(
       return p;
     };
 
-    // Pipeline: the next chunk is prepared in Node while the current one's transaction runs in Postgres.
-    let next = imp.processedRows < rows.length ? prepare(imp.processedRows) : null;
-    while (next) {
-      const chunk = await next;
-      next = chunk.to < rows.length ? prepare(chunk.to) : null;
-      const done = await transaction(prisma, (tx) => importChunk(tx, importId, imp.classId, chunk), { timeoutMs: 120_000 });
-      if (done.kind === 'finished') break;
-      if (done.kind === 'moved') {
-        next = done.processedRows < rows.length ? prepare(done.processedRows) : null;
-        continue;
-      }
-      const progress = { processedRows: done.processedRows, totalRows: rows.length };
+    const report = async (processedRows: number) => {
+      const progress = { processedRows, totalRows: rows.length };
       await options.onProgress?.({ ...progress, percent: rosterImportPercent({ status: 'RUNNING', ...progress }) });
-      await options.afterChunk?.({ processedRows: done.processedRows });
-    }
+      await options.afterChunk?.({ processedRows });
+    };
+    await runChunks(prisma, importId, imp.classId, rows.length, imp.processedRows, prepare, report);
 
     const actor: Actor | null = imp.createdById
       ? {

@@ -70,6 +70,12 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
       resolve: (c) => allowedClassActions(c.status),
     }),
     enrolledCount: t.relationCount('enrollments', { where: { status: { not: 'WITHDRAWN' } } }),
+    rosterImports: t.relatedConnection('rosterImports', {
+      cursor: 'id',
+      validate: pageArgs,
+      description: 'Roster uploads of this class, newest first (progress and row errors on each)',
+      query: { orderBy: { createdAt: 'desc' } },
+    }),
     enrollments: t.relatedConnection('enrollments', {
       validate: pageArgs,
       cursor: 'id',
