@@ -15,3 +15,4 @@ export * from './training-class';
 export * from './roster';
 export * from './trainee';
 export * from './training-policy';
+export * from './subsidy';
