@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
+import { readBody } from './http-body.ts';
 import { handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
 import { handleRosterRequest, isRosterPath } from './routes/roster.ts';
 import { schema } from './schema/index.ts';
@@ -326,32 +327,6 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
-}
-
-/** Read at most `limit` bytes; null when the body is larger (the rest is discarded). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      if (tooLarge) return;
-      size += c.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function formatError(

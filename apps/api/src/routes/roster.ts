@@ -13,6 +13,7 @@ import {
 import type { PrismaClient } from '@vtc/db';
 import { type DomainErrorCode, isDomainError, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from '@vtc/domain';
 import type { Logger } from 'pino';
+import { readBody } from '../http-body.ts';
 
 /**
  * Roster (花名册) files over plain HTTP, beside /graphql (a file upload is a body, not a GraphQL value).
@@ -136,7 +137,7 @@ async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: 
       '请上传 CSV 或 Excel(.xlsx)格式的花名册',
     );
   }
-  const body = await readLimited(req, ROSTER_MAX_BYTES);
+  const body = await readBody(req, ROSTER_MAX_BYTES);
   if (body === null) {
     return fail(
       res,
@@ -215,27 +216,3 @@ function fileNameOf(header: string | string[] | undefined): string | null {
   }
 }
 
-/** The body, or null when it is larger than `limit` (announced or as it arrives). */
-function readLimited(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  if (Number(req.headers['content-length'] ?? '0') > limit) {
-    req.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      if (tooLarge) return;
-      size += c.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
