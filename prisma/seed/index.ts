@@ -190,7 +190,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
           effectiveTo: p.effectiveTo ? day(p.effectiveTo) : null,
           rules: p.rules as object,
           sourceDocument: p.sourceDocument,
-          status: 'ACTIVE' as const,
+          status: 'PUBLISHED' as const,
           createdAt: at('2026-01-05', '09:00'),
         })),
       });

@@ -3,15 +3,18 @@
  * are taken from them; where a text leaves the detail to implementation (the tier table, the
  * class-hour base rate) the value is a sensible demo assumption and `rules.assumptions` says so.
  */
+import type { PolicyKind } from '@vtc/domain';
+
 export interface SubsidyPolicySeed {
   key: string;
   code: string;
   version: number;
   name: string;
   regionCode: string;
-  kind: 'TRAINING' | 'CERTIFICATE' | 'ENTERPRISE_TRAINING' | 'APPRENTICESHIP' | 'EMPLOYMENT_BONUS' | 'SKILL_UPGRADE';
+  kind: PolicyKind;
   effectiveFrom: string;
   effectiveTo: string | null;
+  /** The engine's rules shape for `kind` (domain subsidy validatePolicyRules); every field present. */
   rules: Record<string, unknown>;
   sourceDocument: string;
 }
@@ -21,6 +24,30 @@ const BAYANNUR_DOC = '002_8f54833244d202dc.txt《巴彦淖尔市就业促进行�
 
 /** Statutory working age used for eligibility: men 16–60, women 16–55. */
 const WORKING_AGE = { MALE: { min: 16, max: 60 }, FEMALE: { min: 16, max: 55 } };
+
+/** Eligibility and limits shared by the training kinds (national practice, DOMAIN.md). */
+const TRAINING_COMMON = {
+  minAttendanceRateBp: 8_000,
+  requiresPassedAssessment: true,
+  priorityGroups: null,
+  workingAge: WORKING_AGE,
+  claimWithinMonths: 12,
+  maxSubsidiesPerYear: 3,
+  higherLevelBarsLower: true,
+  exclusions: [],
+};
+
+/** Certificate-based kinds: no attendance or age check at certificate time. */
+const CERTIFICATE_COMMON = {
+  minAttendanceRateBp: null,
+  requiresPassedAssessment: false,
+  priorityGroups: null,
+  workingAge: null,
+  claimWithinMonths: 12,
+  maxSubsidiesPerYear: 3,
+  higherLevelBarsLower: true,
+  exclusions: [],
+};
 
 export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
   {
@@ -33,26 +60,16 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
     effectiveFrom: '2022-07-01',
     effectiveTo: null,
     rules: {
-      basis: 'PER_PERSON_BY_TIER_AND_LEVEL',
-      maxPerPersonFen: 400_000,
+      payee: 'TRAINING_INSTITUTION',
+      ...TRAINING_COMMON,
+      sameOccupationAndLevelOnce: true,
       // Occupation subsidy tier (Occupation.subsidyTier) × level reached, fen per person.
-      tiers: {
+      amountFenByTierAndLevel: {
         '1': { LEVEL_5: 180_000, LEVEL_4: 240_000, LEVEL_3: 300_000, LEVEL_2: 360_000, LEVEL_1: 400_000 },
         '2': { LEVEL_5: 140_000, LEVEL_4: 190_000, LEVEL_3: 250_000, LEVEL_2: 300_000, LEVEL_1: 340_000 },
         '3': { LEVEL_5: 100_000, LEVEL_4: 150_000, LEVEL_3: 200_000, LEVEL_2: 250_000, LEVEL_1: 280_000 },
       },
-      specialAbilityFen: 80_000,
-      entrepreneurshipFen: 150_000,
-      /** Completed training without a certificate: this share of the level amount. */
-      completionOnlyShareBp: 6_000,
-      minAttendanceRateBp: 8_000,
-      workingAge: WORKING_AGE,
-      sameOccupationAndLevelOnce: true,
-      higherLevelBarsLower: true,
-      maxSubsidiesPerPersonPerYear: 3,
-      claimWithinMonths: 12,
-      publicNoticeWorkingDays: 5,
-      eligibleTrainingTypes: ['EMPLOYMENT_SKILLS', 'JOB_SKILL_UPGRADE', 'ENTREPRENEURSHIP'],
+      maxPerPersonFen: 400_000,
       assumptions: '003 第6条只规定“按职业工种等实施阶梯式补贴,最高补贴至每人4000元”;分档金额为演示假设。',
     },
     sourceDocument: `${LINFEN_DOC} 第6条`,
@@ -67,13 +84,11 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
     effectiveFrom: '2022-07-01',
     effectiveTo: null,
     rules: {
-      basis: 'PER_PERSON_FLAT',
-      amountPerPersonFen: 30_000,
       payee: 'ENTERPRISE',
+      ...TRAINING_COMMON,
+      requiresPassedAssessment: false,
+      amountPerPersonFen: 30_000,
       trainingKinds: ['PRE_JOB', 'SAFETY_SKILLS', 'JOB_TRANSFER'],
-      minAttendanceRateBp: 8_000,
-      workingAge: WORKING_AGE,
-      maxSubsidiesPerPersonPerYear: 3,
     },
     sourceDocument: `${LINFEN_DOC} 第6条`,
   },
@@ -87,59 +102,34 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
     effectiveFrom: '2022-07-01',
     effectiveTo: null,
     rules: {
-      basis: 'PER_CERTIFICATE_BY_LEVEL',
-      amountsFen: { LEVEL_4: 60_000, LEVEL_3: 80_000 },
-      certificateKinds: ['SKILL_LEVEL'],
-      claimantKinds: ['VOCATIONAL_COLLEGE'],
-      graduatingStudentsOnly: true,
+      payee: 'VOCATIONAL_COLLEGE',
+      ...CERTIFICATE_COMMON,
       sameOccupationAndLevelOnce: true,
-      higherLevelBarsLower: true,
+      amountFenByLevel: { LEVEL_4: 60_000, LEVEL_3: 80_000 },
+      graduatingStudentsOnly: true,
     },
     sourceDocument: `${LINFEN_DOC} 第9条`,
   },
   {
-    key: 'bayannurTraining',
-    code: 'BYN-TRAINING',
+    key: 'bayannurClassHour',
+    code: 'BYN-CLASS-HOUR',
     version: 1,
-    name: '巴彦淖尔市职业技能培训课时基准补贴',
+    name: '巴彦淖尔市职业技能培训课时基准补贴(培训后就业上浮50%)',
     regionCode: '150800',
-    kind: 'TRAINING',
+    kind: 'CLASS_HOUR',
     effectiveFrom: '2024-01-01',
     effectiveTo: null,
     rules: {
-      basis: 'PER_CLASS_HOUR',
+      payee: 'TRAINING_INSTITUTION',
+      ...TRAINING_COMMON,
       // Fen per attended class hour, by Occupation.subsidyTier.
-      classHourRateFen: { '1': 1_500, '2': 1_200, '3': 1_000 },
-      maxHoursPerPerson: 200,
+      rateFenPerClassHourByTier: { '1': 1_500, '2': 1_200, '3': 1_000 },
+      minutesPerClassHour: 60,
+      maxClassHoursPerPerson: 200,
       maxPerPersonFen: 300_000,
-      minAttendanceRateBp: 8_000,
-      workingAge: WORKING_AGE,
-      sameOccupationAndLevelOnce: true,
-      maxSubsidiesPerPersonPerYear: 3,
-      claimWithinMonths: 12,
-      publicNoticeWorkingDays: 5,
+      // Within 6 months after completion, a contract of 1 year or more plus social insurance: +50%, paid as a supplementary line.
+      employmentUplift: { upliftBp: 5_000, withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true },
       assumptions: '002 第二部分(三)提到“课时基准补贴标准”但未给出金额;每课时金额为演示假设。',
-    },
-    sourceDocument: `${BAYANNUR_DOC} 第二部分(三)`,
-  },
-  {
-    key: 'bayannurEmploymentBonus',
-    code: 'BYN-EMPLOYMENT-BONUS',
-    version: 1,
-    name: '巴彦淖尔市培训后就业课时基准补贴上浮50%',
-    regionCode: '150800',
-    kind: 'EMPLOYMENT_BONUS',
-    effectiveFrom: '2024-01-01',
-    effectiveTo: null,
-    rules: {
-      basis: 'PERCENT_OF_BASE_SUBSIDY',
-      basePolicyCode: 'BYN-TRAINING',
-      bonusRateBp: 5_000,
-      employedWithinMonthsAfterTraining: 6,
-      minContractMonths: 12,
-      requiresSocialInsurance: true,
-      minAttendanceRateBp: 8_000,
-      workingAge: WORKING_AGE,
     },
     sourceDocument: `${BAYANNUR_DOC} 第二部分(三)`,
   },

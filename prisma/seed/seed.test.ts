@@ -4,10 +4,17 @@ import { configWith } from '@vtc/config';
 import { certificateSigningFrom, decryptIdNumber, idNumberHash, type PiiKeys } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { ageOn, maskResidentId, parseCreditCode, parseResidentId, regionCovers } from '@vtc/domain';
+import { ageOn, maskResidentId, parseCreditCode, parseResidentId, regionCovers, validatePolicy, validatePolicyRules } from '@vtc/domain';
 import argon2 from 'argon2';
 import { DEMO_ACCOUNTS, DEMO_TODAY, type SeedResult, seedDemo } from './index.ts';
 import { generatePeople } from './people.ts';
+import { SUBSIDY_POLICIES } from './policies.ts';
+
+describe('seeded subsidy policies', () => {
+  it.each(SUBSIDY_POLICIES.map((p) => [p.code, p] as const))('%s is in the engine rules shape of its kind', (_code, p) => {
+    expect(validatePolicyRules(p.kind, p.rules)).toEqual({ assumptions: null, ...p.rules });
+  });
+});
 
 const TIMEOUT = 180_000;
 const PASSWORD = 'Seed#Test2026';
@@ -240,13 +247,17 @@ describe('seedDemo on a fresh database', () => {
     expect(counties.size).toBeGreaterThanOrEqual(3);
   });
 
-  it('stores the policy figures as active, sourced, versioned data', async () => {
+  it('stores the policy figures as published, sourced, versioned data the engine validates', async () => {
     const policies = await prisma.subsidyPolicy.findMany();
-    expect(policies.every((p) => p.status === 'ACTIVE' && p.sourceDocument)).toBe(true);
+    expect(policies.every((p) => p.status === 'PUBLISHED' && p.sourceDocument)).toBe(true);
+    for (const p of policies) expect(validatePolicy(p).rules).toEqual({ assumptions: null, ...(p.rules as object) });
     const certificate = policies.find((p) => p.kind === 'CERTIFICATE' && p.regionCode === '141000');
-    expect(certificate?.rules).toMatchObject({ amountsFen: { LEVEL_4: 60_000, LEVEL_3: 80_000 } });
-    const bonus = policies.find((p) => p.kind === 'EMPLOYMENT_BONUS' && p.regionCode === '150800');
-    expect(bonus?.rules).toMatchObject({ bonusRateBp: 5_000, minContractMonths: 12, minAttendanceRateBp: 8_000 });
+    expect(certificate?.rules).toMatchObject({ amountFenByLevel: { LEVEL_4: 60_000, LEVEL_3: 80_000 } });
+    const classHour = policies.find((p) => p.kind === 'CLASS_HOUR' && p.regionCode === '150800');
+    expect(classHour?.rules).toMatchObject({
+      employmentUplift: { upliftBp: 5_000, withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true },
+      minAttendanceRateBp: 8_000,
+    });
     const target = await prisma.target.findUnique({
       where: { regionCode_year_metric: { regionCode: '141000', year: 2022, metric: 'SUBSIDISED_TRAINEES' } },
     });

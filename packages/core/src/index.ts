@@ -19,3 +19,4 @@ export * from './trainee.ts';
 export * from './training-class.ts';
 export * from './training-policy.ts';
 export * from './notification.ts';
+export * from './subsidy-claim.ts';

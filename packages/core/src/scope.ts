@@ -192,3 +192,24 @@ export function assessmentSessionScope(actor: Actor | null): Prisma.AssessmentSe
     }),
   );
 }
+
+/** Subsidy claims: the claimant organization's staff; a bureau whose region covers the claim; an admin. */
+export function claimScope(actor: Actor | null): Prisma.SubsidyClaimWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return anyOf<Prisma.SubsidyClaimWhereInput>(
+    actor.roles.map((r) => {
+      switch (r.role) {
+        case 'BUREAU_OFFICER': {
+          const rc = region(r);
+          return rc ? { regionCode: rc } : null;
+        }
+        case 'INSTITUTION_STAFF':
+        case 'ENTERPRISE_STAFF':
+          return r.organizationId ? { claimantId: r.organizationId } : null;
+        default:
+          return null;
+      }
+    }),
+  );
+}

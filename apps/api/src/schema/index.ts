@@ -11,6 +11,7 @@ import './class-filing.ts';
 import './certificate.ts';
 import './roster.ts';
 import './auth.ts';
+import './subsidy.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
 
