@@ -164,7 +164,7 @@ function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
 }
 
 /** Writes text at (x, y) on one line, shrinking the size until it fits `maxWidth`. */
-function fit(
+function fitText(
   doc: PDFKit.PDFDocument,
   pick: FontPicker,
   text: string,
@@ -193,9 +193,9 @@ function draw(doc: PDFKit.PDFDocument, pick: FontPicker, t: Template, qrContent:
   doc.lineWidth(0.8).rect(30, 30, PAGE_W - 60, PAGE_H - 60).stroke();
 
   doc.fillColor(RED);
-  fit(doc, pick, t.title, 60, 62, 32, PAGE_W - 120, { align: 'center', characterSpacing: 6 });
+  fitText(doc, pick, t.title, 60, 62, 32, PAGE_W - 120, { align: 'center', characterSpacing: 6 });
   doc.fillColor(GREY);
-  fit(doc, pick, t.subtitle, 60, 106, 11, PAGE_W - 120, { align: 'center', characterSpacing: 1 });
+  fitText(doc, pick, t.subtitle, 60, 106, 11, PAGE_W - 120, { align: 'center', characterSpacing: 1 });
 
   // Fields.
   const labelX = 80;
@@ -206,12 +206,12 @@ function draw(doc: PDFKit.PDFDocument, pick: FontPicker, t: Template, qrContent:
   t.lines.forEach((line, i) => {
     const y = top + i * step;
     doc.fillColor(GREY);
-    fit(doc, pick, line.label, labelX, y + 1, 13, valueX - labelX - 10);
+    fitText(doc, pick, line.label, labelX, y + 1, 13, valueX - labelX - 10);
     doc.fillColor(INK);
-    fit(doc, pick, line.value, valueX, y, 15, valueWidth);
+    fitText(doc, pick, line.value, valueX, y, 15, valueWidth);
   });
   doc.fillColor(INK);
-  fit(doc, pick, t.statement, labelX, top + t.lines.length * step + 10, 13, 540);
+  fitText(doc, pick, t.statement, labelX, top + t.lines.length * step + 10, 13, 540);
 
   // QR code: drawn as rectangles in module units.
   const modules = qrModules(qrContent);
@@ -224,10 +224,10 @@ function draw(doc: PDFKit.PDFDocument, pick: FontPicker, t: Template, qrContent:
   doc.addContent('f');
   doc.restore();
   doc.fillColor(GREY);
-  fit(doc, pick, t.scanHint, qrX, qrY + qrSize + 8, 9, qrSize, { align: 'center' });
+  fitText(doc, pick, t.scanHint, qrX, qrY + qrSize + 8, 9, qrSize, { align: 'center' });
 
   // Small print: key id and the online address.
-  fit(doc, pick, t.smallPrint, 50, PAGE_H - 62, 7.5, PAGE_W - 100, { align: 'center' });
+  fitText(doc, pick, t.smallPrint, 50, PAGE_H - 62, 7.5, PAGE_W - 100, { align: 'center' });
 }
 
 function pdfDate(issuedOn: string): Date {
