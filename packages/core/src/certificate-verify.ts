@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@vtc/db';
 import type { CertificatePayload } from '@vtc/certificates';
+import { maskPersonName } from '@vtc/domain';
 
 /**
  * Public verification by number and holder name. "Not found" and "wrong name" answer alike, so the
@@ -10,12 +11,6 @@ export type VerificationStatus = 'VALID' | 'REVOKED' | 'NOT_FOUND';
 export interface Verification {
   status: VerificationStatus;
   certificate: (CertificatePayload & { holderNameMasked: string; revokedAt: string | null; revokeReason: string | null; signatureKeyId: string | null; signature: string | null }) | null;
-}
-
-/** 张伟 → 张*, 欧阳娜娜 → 欧***: the surname's first character stays. */
-export function maskName(name: string): string {
-  const chars = [...name];
-  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
 }
 
 export async function verifyCertificate(prisma: PrismaClient, number: string, name: string): Promise<Verification> {
@@ -29,8 +24,8 @@ export async function verifyCertificate(prisma: PrismaClient, number: string, na
     status: c.status === 'REVOKED' ? 'REVOKED' : 'VALID',
     certificate: {
       ...printed,
-      holderName: maskName(payload.holderName),
-      holderNameMasked: maskName(payload.holderName),
+      holderName: maskPersonName(payload.holderName),
+      holderNameMasked: maskPersonName(payload.holderName),
       revokedAt: c.revokedAt?.toISOString() ?? null,
       revokeReason: c.revokeReason,
       signatureKeyId: c.signatureKeyId,

@@ -29,3 +29,15 @@ describe('@vtc/domain index', () => {
     expect(typeof (domain as Record<string, unknown>)[name]).toBe('function');
   });
 });
+
+describe('maskPersonName', () => {
+  it.each([
+    ['张伟', '张*'],
+    ['欧阳娜娜', '欧***'],
+    ['王', '*'],
+    [' 李四 ', '李*'],
+  ])('%s → %s', async (name, masked) => {
+    const { maskPersonName } = await import('./person');
+    expect(maskPersonName(name)).toBe(masked);
+  });
+});

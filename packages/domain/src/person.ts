@@ -28,3 +28,9 @@ export const PRIORITY_GROUP_NAMES: Readonly<Record<PriorityGroup, string>> = {
 /** 户籍类型 */
 export const HOUSEHOLD_TYPES = ['URBAN', 'RURAL'] as const;
 export type HouseholdType = (typeof HOUSEHOLD_TYPES)[number];
+
+/** A holder's name as public pages show it: the first character only (张伟 → 张*, 欧阳娜娜 → 欧***). */
+export function maskPersonName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+}
