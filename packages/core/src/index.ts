@@ -20,3 +20,4 @@ export * from './training-class.ts';
 export * from './training-policy.ts';
 export * from './notification.ts';
 export * from './subsidy-claim.ts';
+export * from './claim-review.ts';

@@ -12,6 +12,7 @@ import './certificate.ts';
 import './roster.ts';
 import './auth.ts';
 import './subsidy.ts';
+import './claim-review.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
 

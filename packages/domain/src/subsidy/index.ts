@@ -26,3 +26,4 @@ export {
 export * from './money';
 export * from './policy';
 export * from './rules';
+export * from './claim-workflow';
