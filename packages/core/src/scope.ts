@@ -24,110 +24,104 @@ function anyOf<T extends object>(parts: Array<T | null>): T | { OR: T[] } | type
   return kept.length === 1 ? (kept[0] as T) : { OR: kept };
 }
 
+/**
+ * The common frame of every scope: no actor sees nothing, an administrator everything, anyone else
+ * the union of what each of their role bindings allows (`rule` returns one or more filters, or null).
+ */
+function scoped<W extends object>(actor: Actor | null, rule: (r: ActorRole) => W | Array<W | null> | null): W | { OR: W[] } | typeof NOTHING {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {} as W;
+  return anyOf<W>(actor.roles.flatMap((r) => rule(r)));
+}
+
 function isAdmin(actor: Actor | null): boolean {
   return !!actor?.roles.some((r) => r.role === 'SYSTEM_ADMIN');
 }
 
 export function organizationScope(actor: Actor | null): Prisma.OrganizationWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.OrganizationWhereInput>(
-    actor.roles.map((r) => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          return rc ? { regionCode: rc } : null;
-        }
-        case 'INSTITUTION_STAFF':
-        case 'EVALUATOR':
-        case 'ENTERPRISE_STAFF':
-          return r.organizationId ? { id: r.organizationId } : null;
-        case 'TRAINEE':
-          // A trainee sees the institutions that train them.
-          return r.personId ? { classes: { some: { enrollments: { some: { personId: r.personId } } } } } : null;
-        default:
-          return null;
+  return scoped<Prisma.OrganizationWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
       }
-    }),
-  );
+      case 'INSTITUTION_STAFF':
+      case 'EVALUATOR':
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { id: r.organizationId } : null;
+      case 'TRAINEE':
+        // A trainee sees the institutions that train them.
+        return r.personId ? { classes: { some: { enrollments: { some: { personId: r.personId } } } } } : null;
+      default:
+        return null;
+    }
+  });
 }
 
 export function classScope(actor: Actor | null): Prisma.TrainingClassWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.TrainingClassWhereInput>(
-    actor.roles.map((r) => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          return rc ? { regionCode: rc } : null;
-        }
-        case 'INSTITUTION_STAFF':
-          return r.organizationId ? { institutionId: r.organizationId } : null;
-        case 'EVALUATOR':
-          return r.organizationId ? { assessmentSessions: { some: { evaluationBodyId: r.organizationId } } } : null;
-        case 'ENTERPRISE_STAFF':
-          return r.organizationId ? { trainingOrder: { enterpriseId: r.organizationId } } : null;
-        case 'TRAINEE':
-          return r.personId ? { enrollments: { some: { personId: r.personId } } } : null;
-        default:
-          return null;
+  return scoped<Prisma.TrainingClassWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
       }
-    }),
-  );
+      case 'INSTITUTION_STAFF':
+        return r.organizationId ? { institutionId: r.organizationId } : null;
+      case 'EVALUATOR':
+        return r.organizationId ? { assessmentSessions: { some: { evaluationBodyId: r.organizationId } } } : null;
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { trainingOrder: { enterpriseId: r.organizationId } } : null;
+      case 'TRAINEE':
+        return r.personId ? { enrollments: { some: { personId: r.personId } } } : null;
+      default:
+        return null;
+    }
+  });
 }
 
 /** Persons (trainees): visible through the classes, assessments and apprenticeships that link them. */
 export function personScope(actor: Actor | null): Prisma.PersonWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.PersonWhereInput>(
-    actor.roles.flatMap((r): Array<Prisma.PersonWhereInput | null> => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          if (!rc) return [null];
-          return [
-            { enrollments: { some: { class: { regionCode: rc } } } },
-            { apprenticeships: { some: { regionCode: rc } } },
-          ];
-        }
-        case 'INSTITUTION_STAFF':
-          if (!r.organizationId) return [null];
-          return [
-            { enrollments: { some: { class: { institutionId: r.organizationId } } } },
-            { apprenticeships: { some: { institutionId: r.organizationId } } },
-          ];
-        case 'EVALUATOR':
-          return r.organizationId
-            ? [{ assessmentResults: { some: { session: { evaluationBodyId: r.organizationId } } } }]
-            : [null];
-        case 'ENTERPRISE_STAFF':
-          if (!r.organizationId) return [null];
-          return [
-            { apprenticeships: { some: { enterpriseId: r.organizationId } } },
-            { employmentRecords: { some: { employerId: r.organizationId } } },
-          ];
-        case 'TRAINEE':
-          return r.personId ? [{ id: r.personId }] : [null];
-        default:
-          return [null];
+  return scoped<Prisma.PersonWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        if (!rc) return [null];
+        return [
+          { enrollments: { some: { class: { regionCode: rc } } } },
+          { apprenticeships: { some: { regionCode: rc } } },
+        ];
       }
-    }),
-  );
+      case 'INSTITUTION_STAFF':
+        if (!r.organizationId) return [null];
+        return [
+          { enrollments: { some: { class: { institutionId: r.organizationId } } } },
+          { apprenticeships: { some: { institutionId: r.organizationId } } },
+        ];
+      case 'EVALUATOR':
+        return r.organizationId
+          ? [{ assessmentResults: { some: { session: { evaluationBodyId: r.organizationId } } } }]
+          : [null];
+      case 'ENTERPRISE_STAFF':
+        if (!r.organizationId) return [null];
+        return [
+          { apprenticeships: { some: { enterpriseId: r.organizationId } } },
+          { employmentRecords: { some: { employerId: r.organizationId } } },
+        ];
+      case 'TRAINEE':
+        return r.personId ? [{ id: r.personId }] : [null];
+      default:
+        return [null];
+    }
+  });
 }
 
 /** Enrollments: visible when their class is. A trainee sees only their own. */
 export function enrollmentScope(actor: Actor | null): Prisma.EnrollmentWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.EnrollmentWhereInput>(
-    actor.roles.map((r) => {
-      if (r.role === 'TRAINEE') return r.personId ? { personId: r.personId } : null;
-      const only = { ...actor, roles: [r] };
-      return { class: classScope(only) };
-    }),
-  );
+  return scoped<Prisma.EnrollmentWhereInput>(actor, (r) => {
+    if (r.role === 'TRAINEE') return r.personId ? { personId: r.personId } : null;
+    const only = { ...(actor as Actor), roles: [r] };
+    return { class: classScope(only) };
+  });
 }
 
 /** May the actor read full ID numbers of persons it can see? (Each such read is audited.) */
@@ -146,70 +140,58 @@ export function hasRole(actor: Actor | null, ...roles: ActorRole['role'][]): boo
  * issued in its region or earned by people trained there.
  */
 export function certificateScope(actor: Actor | null): Prisma.CertificateWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.CertificateWhereInput>(
-    actor.roles.flatMap((r): Array<Prisma.CertificateWhereInput | null> => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          if (!rc) return [null];
-          return [{ issuer: { regionCode: rc } }, { enrollment: { class: { regionCode: rc } } }];
-        }
-        case 'INSTITUTION_STAFF':
-          return r.organizationId ? [{ enrollment: { class: { institutionId: r.organizationId } } }] : [null];
-        case 'EVALUATOR':
-        case 'ENTERPRISE_STAFF':
-          return r.organizationId ? [{ issuerId: r.organizationId }] : [null];
-        case 'TRAINEE':
-          return r.personId ? [{ personId: r.personId }] : [null];
-        default:
-          return [null];
+  return scoped<Prisma.CertificateWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        if (!rc) return [null];
+        return [{ issuer: { regionCode: rc } }, { enrollment: { class: { regionCode: rc } } }];
       }
-    }),
-  );
+      case 'INSTITUTION_STAFF':
+        return r.organizationId ? [{ enrollment: { class: { institutionId: r.organizationId } } }] : [null];
+      case 'EVALUATOR':
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? [{ issuerId: r.organizationId }] : [null];
+      case 'TRAINEE':
+        return r.personId ? [{ personId: r.personId }] : [null];
+      default:
+        return [null];
+    }
+  });
 }
 
 /** Assessment sessions: the evaluation body's own; a bureau's region; an institution's classes. */
 export function assessmentSessionScope(actor: Actor | null): Prisma.AssessmentSessionWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.AssessmentSessionWhereInput>(
-    actor.roles.map((r) => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          return rc ? { regionCode: rc } : null;
-        }
-        case 'EVALUATOR':
-        case 'ENTERPRISE_STAFF':
-          return r.organizationId ? { evaluationBodyId: r.organizationId } : null;
-        case 'INSTITUTION_STAFF':
-          return r.organizationId ? { class: { institutionId: r.organizationId } } : null;
-        default:
-          return null;
+  return scoped<Prisma.AssessmentSessionWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
       }
-    }),
-  );
+      case 'EVALUATOR':
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { evaluationBodyId: r.organizationId } : null;
+      case 'INSTITUTION_STAFF':
+        return r.organizationId ? { class: { institutionId: r.organizationId } } : null;
+      default:
+        return null;
+    }
+  });
 }
 
 /** Subsidy claims: the claimant organization's staff; a bureau whose region covers the claim; an admin. */
 export function claimScope(actor: Actor | null): Prisma.SubsidyClaimWhereInput {
-  if (!actor) return NOTHING;
-  if (isAdmin(actor)) return {};
-  return anyOf<Prisma.SubsidyClaimWhereInput>(
-    actor.roles.map((r) => {
-      switch (r.role) {
-        case 'BUREAU_OFFICER': {
-          const rc = region(r);
-          return rc ? { regionCode: rc } : null;
-        }
-        case 'INSTITUTION_STAFF':
-        case 'ENTERPRISE_STAFF':
-          return r.organizationId ? { claimantId: r.organizationId } : null;
-        default:
-          return null;
+  return scoped<Prisma.SubsidyClaimWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
       }
-    }),
-  );
+      case 'INSTITUTION_STAFF':
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { claimantId: r.organizationId } : null;
+      default:
+        return null;
+    }
+  });
 }
