@@ -103,7 +103,7 @@ export const SubsidyClaim = builder.prismaNode('SubsidyClaim', {
   findUnique: (id, ctx) => ({ id, AND: [claimScope(ctx.actor)] }),
   fields: (t) => ({
     number: t.exposeString('number'),
-    claimant: t.relation('claimant'),
+    claimant: t.relation('claimant', { nullable: true }),
     region: t.relation('region'),
     scheme: t.expose('kind', { type: SubsidyKindEnum }),
     kind: t.expose('claimKind', { type: SubsidyClaimKindEnum }),
