@@ -67,7 +67,14 @@ const DOT_VARIANTS = /[•∙・･‧⋅．.]/g;
 const HAN_NAME = /^\p{Script=Han}+(?:·\p{Script=Han}+)*$/u;
 const LATIN_NAME = /^\p{L}+(?:[ ·]\p{L}+)*$/u;
 
+/**
+ * Fast path: 2–30 characters of the CJK Unified Ideographs block up to U+9FA5 (all assigned, all
+ * Script=Han since Unicode 1.1): such a name is already normalised and valid, exactly as below.
+ */
+const PLAIN_HAN_NAME = /^[\u4e00-\u9fa5]{2,30}$/;
+
 function checkName(raw: unknown): { value: string } | TraineeFieldError {
+  if (typeof raw === 'string' && PLAIN_HAN_NAME.test(raw)) return { value: raw };
   const name = text(raw).replace(/\s+/g, ' ').replace(DOT_VARIANTS, '·').replace(/\s*·\s*/g, '·');
   if (name === '') return { field: 'name', rule: 'REQUIRED', zh: '姓名不能为空', en: 'The name is required' };
   const length = [...name].length;
@@ -98,6 +105,8 @@ const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^(0(?:10|2\d|[3-9]\d{2}))-?([1-9]\d{6,7})$/;
 
 function checkPhone(raw: unknown): { value: string | null } | TraineeFieldError {
+  // Fast path: a plain mobile number is its own normal form.
+  if (typeof raw === 'string' && MOBILE.test(raw)) return { value: raw };
   let phone = text(raw).replace(/[\s()（）]/g, '');
   if (phone === '') return { value: null };
   phone = phone.replace(/^(?:\+86|0086)-?/, '');
@@ -151,6 +160,7 @@ const GROUP_BY_NAME: ReadonlyMap<string, PriorityGroup> = new Map(
 const GROUP_SEPARATORS = /[、,，;；|｜]/;
 
 function checkPriorityGroups(raw: unknown): { value: PriorityGroup[] } | TraineeFieldError {
+  if (raw === undefined || raw === null || raw === '') return { value: [] };
   const parts = Array.isArray(raw) ? raw.map(text) : text(raw).split(GROUP_SEPARATORS).map((s) => s.trim());
   const groups: PriorityGroup[] = [];
   for (const part of parts) {
@@ -181,6 +191,18 @@ function isError(v: object): v is TraineeFieldError {
   return 'field' in v;
 }
 
+/** The date the working age is checked on, remembered per context (a roster validates many rows with one). */
+const CHECK_DATES = new WeakMap<TraineeValidationContext, { on: string | undefined; today: number; date: string }>();
+
+function checkDate(ctx: TraineeValidationContext): string {
+  const today = ctx.today.getTime();
+  const known = CHECK_DATES.get(ctx);
+  if (known && known.on === ctx.on && known.today === today) return known.date;
+  const date = ctx.on !== undefined && isCalendarDate(ctx.on) ? ctx.on : shanghaiDate(ctx.today);
+  CHECK_DATES.set(ctx, { on: ctx.on, today, date });
+  return date;
+}
+
 /**
  * Validates and normalises one trainee. All fields are checked, so one call reports every problem
  * of a row; the working-age check runs only when the ID number itself is valid.
@@ -203,7 +225,7 @@ export function validateTraineeInput(raw: TraineeRawInput, ctx: TraineeValidatio
     }
   }
   if (id) {
-    const on = ctx.on !== undefined && isCalendarDate(ctx.on) ? ctx.on : shanghaiDate(ctx.today);
+    const on = checkDate(ctx);
     if (id.birthDate > on) {
       errors.push({
         field: 'idNumber',
