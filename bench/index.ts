@@ -8,6 +8,8 @@ import { identifiers } from './identifiers.ts';
 import { graphqlRead } from './graphql-read.ts';
 import { certificates } from './certificates.ts';
 import { rosterImport } from './roster-import.ts';
+import { claims } from './claims.ts';
+import { paymentBatch } from './payment-batch.ts';
 
 export type Bench = (opts: Record<string, string>) => Promise<Record<string, string | number>>;
 
@@ -16,6 +18,8 @@ const BENCHES: Record<string, { describe: string; run: Bench }> = {
   'graphql-read': { describe: 'scoped trainees page over HTTP: requests/s and latency', run: graphqlRead },
   certificates: { describe: 'certificate PDFs per second (CJK font vs Helvetica), size and RSS; --docs=N', run: certificates },
   'roster-import': { describe: '100,000-row roster import: rows/s beside a plain COPY of the same rows', run: rosterImport },
+  claims: { describe: 'fileClaim for a 500-person class and a 35,000-trainee year (700 × 50): seconds and SQL statements', run: claims },
+  'payment-batch': { describe: 'a payment batch of 500 approved claims × 20 lines: add, confirm paid; seconds and SQL statements', run: paymentBatch },
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -18,6 +18,7 @@ import { OCCUPATIONS, type OccupationKey } from './occupations.ts';
 import { contactPhoneOf, creditCodeOf, ORGANIZATIONS } from './organizations.ts';
 import { generatePeople } from './people.ts';
 import { SUBSIDY_POLICIES, TARGETS } from './policies.ts';
+import { calendarDayRows } from './calendar.ts';
 import { seedUuid } from './prng.ts';
 import { REGIONS } from './regions.ts';
 import { brandId, buildPlan, orgId, personId, userId } from './training.ts';
@@ -81,6 +82,7 @@ export async function countSeededRows(prisma: PrismaClient | Tx): Promise<Record
     ['employmentRecords', prisma.employmentRecord.count()],
     ['socialInsuranceContributions', prisma.socialInsuranceContribution.count()],
     ['serialCounters', prisma.serialCounter.count()],
+    ['calendarDays', prisma.calendarDay.count()],
   ];
   const entries = await Promise.all(queries.map(async ([name, count]) => [name, await count] as const));
   return Object.fromEntries(entries);
@@ -197,6 +199,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       await tx.target.createMany({
         data: TARGETS.map((t) => ({ id: seedUuid(`target:${t.regionCode}:${t.year}:${t.metric}`), ...t })),
       });
+      await tx.calendarDay.createMany({ data: calendarDayRows(), skipDuplicates: true });
       log(`organizations ${ORGANIZATIONS.length}, brands ${LABOUR_BRANDS.length}, policies ${SUBSIDY_POLICIES.length}`);
 
       await createChunked(personRows, (data) => tx.person.createMany({ data }));

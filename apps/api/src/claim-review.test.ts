@@ -257,7 +257,7 @@ describe('a training claim from submission to payment', () => {
     expect(await api.prisma.ledgerEntry.count({ where: { claimId: claimUuid } })).toBe(4);
     expect(c2.ledger).toEqual([
       { account: 'bank:141002', debitFen: 0, creditFen: 190_000, balanceFen: -190_000 },
-      { account: `payable:${fx.institution1}`, debitFen: 190_000, creditFen: 190_000, balanceFen: 0 },
+      { account: `payable:org:${fx.institution1}`, debitFen: 190_000, creditFen: 190_000, balanceFen: 0 },
       { account: 'subsidy-expense:141002', debitFen: 190_000, creditFen: 0, balanceFen: 190_000 },
     ]);
     expect(c2.allowedActions).toEqual([]);

@@ -89,6 +89,7 @@ export function personScope(actor: Actor | null): Prisma.PersonWhereInput {
         return [
           { enrollments: { some: { class: { regionCode: rc } } } },
           { apprenticeships: { some: { regionCode: rc } } },
+          { staffTrainings: { some: { batch: { regionCode: rc } } } },
         ];
       }
       case 'INSTITUTION_STAFF':
@@ -106,6 +107,9 @@ export function personScope(actor: Actor | null): Prisma.PersonWhereInput {
         return [
           { apprenticeships: { some: { enterpriseId: r.organizationId } } },
           { employmentRecords: { some: { employerId: r.organizationId } } },
+          { staffTrainings: { some: { batch: { enterpriseId: r.organizationId } } } },
+          // An employer that evaluates its own staff (self-evaluation) sees the candidates of its sessions.
+          { assessmentResults: { some: { session: { evaluationBodyId: r.organizationId } } } },
         ];
       case 'TRAINEE':
         return r.personId ? [{ id: r.personId }] : [null];
@@ -179,7 +183,7 @@ export function assessmentSessionScope(actor: Actor | null): Prisma.AssessmentSe
   });
 }
 
-/** Subsidy claims: the claimant organization's staff; a bureau whose region covers the claim; an admin. */
+/** Subsidy claims: the claimant organization's staff; the person claiming for themself; a bureau whose region covers the claim; an admin. */
 export function claimScope(actor: Actor | null): Prisma.SubsidyClaimWhereInput {
   return scoped<Prisma.SubsidyClaimWhereInput>(actor, (r) => {
     switch (r.role) {
@@ -190,8 +194,91 @@ export function claimScope(actor: Actor | null): Prisma.SubsidyClaimWhereInput {
       case 'INSTITUTION_STAFF':
       case 'ENTERPRISE_STAFF':
         return r.organizationId ? { claimantId: r.organizationId } : null;
+      case 'TRAINEE':
+        // A person who claims for themself (SKILL_UPGRADE) sees their own claims.
+        return r.personId ? { claimantPersonId: r.personId } : null;
       default:
         return null;
     }
+  });
+}
+
+/** Enterprise staff-training batches: the enterprise's own; a bureau's region and below; a participant their batches. */
+export function staffTrainingBatchScope(actor: Actor | null): Prisma.StaffTrainingBatchWhereInput {
+  return scoped<Prisma.StaffTrainingBatchWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
+      }
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { enterpriseId: r.organizationId } : null;
+      case 'TRAINEE':
+        return r.personId ? { participants: { some: { personId: r.personId } } } : null;
+      default:
+        return null;
+    }
+  });
+}
+
+/** Apprenticeships: the enterprise's and the training institution's own; a bureau's region and below; the apprentice their own. */
+export function apprenticeshipScope(actor: Actor | null): Prisma.ApprenticeshipWhereInput {
+  return scoped<Prisma.ApprenticeshipWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { regionCode: rc } : null;
+      }
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { enterpriseId: r.organizationId } : null;
+      case 'INSTITUTION_STAFF':
+        return r.organizationId ? { institutionId: r.organizationId } : null;
+      case 'TRAINEE':
+        return r.personId ? { personId: r.personId } : null;
+      default:
+        return null;
+    }
+  });
+}
+
+/**
+ * Employment evidence (EmploymentRecord): the person's own; the employer it names (enterprise staff,
+ * by the linked organization); the institution that trained the person in the linked enrollment; a
+ * bureau whose region covers that class.
+ */
+export function employmentRecordScope(actor: Actor | null): Prisma.EmploymentRecordWhereInput {
+  return scoped<Prisma.EmploymentRecordWhereInput>(actor, (r) => {
+    switch (r.role) {
+      case 'BUREAU_OFFICER': {
+        const rc = region(r);
+        return rc ? { enrollment: { class: { regionCode: rc } } } : null;
+      }
+      case 'ENTERPRISE_STAFF':
+        return r.organizationId ? { employerId: r.organizationId } : null;
+      case 'INSTITUTION_STAFF':
+        return r.organizationId ? { enrollment: { class: { institutionId: r.organizationId } } } : null;
+      case 'TRAINEE':
+        return r.personId ? { personId: r.personId } : null;
+      default:
+        return null;
+    }
+  });
+}
+
+/** Social-insurance contribution imports: the bureau of the import's region or above; an admin all. */
+export function contributionImportScope(actor: Actor | null): Prisma.ContributionImportWhereInput {
+  return scoped<Prisma.ContributionImportWhereInput>(actor, (r) => {
+    if (r.role !== 'BUREAU_OFFICER') return null;
+    const rc = region(r);
+    return rc ? { regionCode: rc } : null;
+  });
+}
+
+/** Payment batches: a bureau whose region covers the batch's region; an admin all. */
+export function paymentBatchScope(actor: Actor | null): Prisma.PaymentBatchWhereInput {
+  return scoped<Prisma.PaymentBatchWhereInput>(actor, (r) => {
+    if (r.role !== 'BUREAU_OFFICER') return null;
+    const rc = region(r);
+    return rc ? { regionCode: rc } : null;
   });
 }

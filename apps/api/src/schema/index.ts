@@ -11,8 +11,11 @@ import './class-filing.ts';
 import './certificate.ts';
 import './roster.ts';
 import './auth.ts';
+import './staff-training.ts';
+import './apprenticeship.ts';
 import './subsidy.ts';
 import './claim-review.ts';
+import './payment-batch.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
 

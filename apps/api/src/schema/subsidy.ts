@@ -1,10 +1,12 @@
-import { claimScope, fileClaim, personScope } from '@vtc/core';
+import { claimScope, FILE_CLAIM_KINDS, fileClaim, personScope } from '@vtc/core';
 import { DomainError, EXCLUSION_RULES, formatYuan, type LineExplanation } from '@vtc/domain';
 import { builder, pageArgs } from './builder.ts';
-import { AssessmentSession } from './certificate.ts';
+import { Apprenticeship } from './apprenticeship.ts';
+import { AssessmentSession, Certificate } from './certificate.ts';
 import { TrainingClass } from './class.ts';
 import { Person } from './person.ts';
 import { SkillLevelEnum } from './reference.ts';
+import { StaffTrainingBatch } from './staff-training.ts';
 
 /** Subsidy claims (补贴申领): filing, the claim with its explained lines, and the persons excluded. */
 
@@ -25,7 +27,10 @@ const SubsidyClaimKindEnum = builder.enumType('SubsidyClaimKind', {
     'OUTCOME',
   ] as const,
 });
-const FileClaimKindEnum = builder.enumType('FileClaimKind', { values: ['TRAINING', 'CERTIFICATE'] as const });
+const FileClaimKindEnum = builder.enumType('FileClaimKind', {
+  description: 'The claim kinds filed directly (the employment uplift is a supplementary claim built from employment checks).',
+  values: FILE_CLAIM_KINDS,
+});
 const ClaimStatusEnum = builder.enumType('ClaimStatus', {
   values: ['DRAFT', 'SUBMITTED', 'UNDER_REVIEW', 'PUBLIC_NOTICE', 'APPROVED', 'REJECTED', 'PAID', 'WITHDRAWN'] as const,
 });
@@ -104,6 +109,17 @@ export const SubsidyClaim = builder.prismaNode('SubsidyClaim', {
   fields: (t) => ({
     number: t.exposeString('number'),
     claimant: t.relation('claimant', { nullable: true }),
+    claimantPerson: t.relation('claimantPerson', {
+      nullable: true,
+      description: 'The person claiming for themself (SKILL_UPGRADE); null when an organization claims',
+      query: (_a, ctx) => ({ where: personScope(ctx.actor) }),
+    }),
+    supplementsClaimId: t.string({
+      nullable: true,
+      description: 'Global ID of the claim this one supplements (an apprenticeship settlement names its pre-payment claim)',
+      select: { supplementsClaimId: true },
+      resolve: (c) => (c.supplementsClaimId ? Buffer.from(`SubsidyClaim:${c.supplementsClaimId}`).toString('base64') : null),
+    }),
     region: t.relation('region'),
     scheme: t.expose('kind', { type: SubsidyKindEnum }),
     kind: t.expose('claimKind', { type: SubsidyClaimKindEnum }),
@@ -113,6 +129,14 @@ export const SubsidyClaim = builder.prismaNode('SubsidyClaim', {
     policyVersion: t.int({ select: { policy: { select: { version: true } } }, resolve: (c) => c.policy.version }),
     totalFen: t.int({ description: 'Whole fen (分)', select: { totalFen: true }, resolve: (c) => Number(c.totalFen) }),
     totalYuan: t.string({ select: { totalFen: true }, resolve: (c) => formatYuan(Number(c.totalFen)) }),
+    netFen: t.int({
+      description: 'Sum of the lines, fen: below zero when claw-backs exceed the amounts paid (the total payable is then 0 and the rest is recovered)',
+      select: { totalFen: true, computation: true },
+      resolve: (c) => {
+        const net = (c.computation as { facts?: { netFen?: unknown } } | null)?.facts?.netFen;
+        return typeof net === 'number' ? net : Number(c.totalFen);
+      },
+    }),
     submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
     lines: t.relation('lines', { query: { orderBy: [{ personId: 'asc' }, { id: 'asc' }] } }),
     excluded: t.field({
@@ -145,8 +169,13 @@ builder.queryFields((t) => ({
 const FileClaimInput = builder.inputType('FileClaimInput', {
   fields: (t) => ({
     kind: t.field({ type: FileClaimKindEnum, required: true }),
-    classId: t.globalID({ required: false, for: TrainingClass, description: 'TRAINING: the completed class' }),
-    sessionId: t.globalID({ required: false, for: AssessmentSession, description: 'CERTIFICATE: the assessment session' }),
+    classId: t.globalID({ required: false, for: TrainingClass, description: 'TRAINING, CLASS_HOUR, OUTCOME: the completed class' }),
+    sessionId: t.globalID({ required: false, for: AssessmentSession, description: 'CERTIFICATE, ENTERPRISE_SELF_EVALUATION: the assessment session' }),
+    batchId: t.globalID({ required: false, for: StaffTrainingBatch, description: 'ENTERPRISE_TRAINING: the completed staff-training batch' }),
+    certificateId: t.globalID({ required: false, for: Certificate, description: "SKILL_UPGRADE: the claimant's own skill-level certificate" }),
+    apprenticeshipIds: t.globalIDList({ required: false, for: Apprenticeship, description: 'APPRENTICESHIP_*: the apprenticeships claimed' }),
+    yearIndex: t.int({ required: false, description: 'APPRENTICESHIP_*: the apprenticeship year (1 = first)' }),
+    prepaymentClaimId: t.globalID({ required: false, for: SubsidyClaim, description: 'APPRENTICESHIP_SETTLEMENT: the pre-payment claim settled' }),
   }),
 });
 
@@ -161,6 +190,11 @@ builder.mutationFields((t) => ({
         kind: input.kind,
         classId: input.classId?.id ?? null,
         sessionId: input.sessionId?.id ?? null,
+        batchId: input.batchId?.id ?? null,
+        certificateId: input.certificateId?.id ?? null,
+        apprenticeshipIds: input.apprenticeshipIds?.map((a) => a.id) ?? null,
+        yearIndex: input.yearIndex ?? null,
+        prepaymentClaimId: input.prepaymentClaimId?.id ?? null,
       });
       return ctx.prisma.subsidyClaim.findUniqueOrThrow({ ...query, where: { id: r.claimId } });
     },

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import { regionCovers, regionLevel, type RegionLevel } from '../identifiers/region-code';
+import { isCalendarDate } from '../calendar-date';
 import { addDays, assertCalendarDate } from './dates';
 
 /**
@@ -140,27 +141,87 @@ function isWeekend(date: string): boolean {
 }
 
 /**
- * `date` plus `n` working days (n ≥ 0): Saturdays, Sundays and the given holidays are skipped.
- * Statutory holidays (and the weekend make-up working days, 调休) are data this module cannot know;
- * pass `holidays` from the published calendar. The start day itself is not counted:
+ * The working-day calendar as data (CalendarDay rows): `holidays` are days off that would otherwise
+ * be working days (statutory holidays on a weekday), `extraWorkdays` are weekend days made working
+ * days (调休). Both are published by the State Council each year; this module cannot know them.
+ */
+export interface WorkingCalendar {
+  readonly holidays: readonly string[];
+  readonly extraWorkdays: readonly string[];
+}
+
+/** Weekends only: no holidays, no make-up working days. */
+export const WEEKENDS_ONLY: WorkingCalendar = { holidays: [], extraWorkdays: [] };
+
+/**
+ * Calendar days to load after a notice's first day: a 5-working-day notice never spans more (the
+ * longest PRC holiday is 9 days, plus weekends).
+ */
+export const CALENDAR_LOOKAHEAD_DAYS = 40;
+
+/** A working day: a make-up working day (调休), or a weekday that is not a holiday. */
+export function isWorkingDay(date: string, calendar: WorkingCalendar = WEEKENDS_ONLY): boolean {
+  if (calendar.extraWorkdays.includes(date)) return true;
+  return !isWeekend(date) && !calendar.holidays.includes(date);
+}
+
+/**
+ * `date` plus `n` working days (n ≥ 0), by the calendar: weekends and holidays are skipped, make-up
+ * working days (调休) count. The start day itself is not counted:
  * Friday 2026-11-20 + 5 working days = Friday 2026-11-27.
  */
-export function addWorkingDays(date: string, n: number, holidays: readonly string[] = []): string {
+export function addWorkingDays(date: string, n: number, calendar: WorkingCalendar = WEEKENDS_ONLY): string {
   assertCalendarDate(date, 'date');
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a whole number ≥ 0 (got ${n})`);
-  const off = new Set(holidays);
+  const holidays = new Set(calendar.holidays);
+  const extra = new Set(calendar.extraWorkdays);
   let d = date;
   let left = n;
   while (left > 0) {
     d = addDays(d, 1);
-    if (!isWeekend(d) && !off.has(d)) left -= 1;
+    if (extra.has(d) || (!isWeekend(d) && !holidays.has(d))) left -= 1;
   }
   return d;
 }
 
 /** The notice window: it starts on `startsOn` and ends `PUBLIC_NOTICE_WORKING_DAYS` working days later. */
-export function publicNoticeWindow(startsOn: string, holidays: readonly string[] = []): { startsOn: string; endsOn: string } {
-  return { startsOn, endsOn: addWorkingDays(startsOn, PUBLIC_NOTICE_WORKING_DAYS, holidays) };
+export function publicNoticeWindow(startsOn: string, calendar: WorkingCalendar = WEEKENDS_ONLY): { startsOn: string; endsOn: string } {
+  return { startsOn, endsOn: addWorkingDays(startsOn, PUBLIC_NOTICE_WORKING_DAYS, calendar) };
+}
+
+export interface CalendarDayInput {
+  date: string;
+  workday: boolean;
+  name: string;
+  source?: string | null;
+}
+
+/**
+ * A calendar day as entered by an administrator, checked: a real date; a make-up working day
+ * (workday = true) must fall on a Saturday or Sunday; a day off may be any day (the whole holiday
+ * period is kept, weekends included, so it reads like the published notice); a name of 1–50
+ * characters; an optional source of up to 200. `row` names the entry in error details.
+ */
+export function validateCalendarDay(input: CalendarDayInput, row = 0): { date: string; workday: boolean; name: string; source: string | null } {
+  if (!isCalendarDate(input.date)) {
+    throw new DomainError('VALIDATION', { zh: `第${row + 1}行日期无效(应为YYYY-MM-DD)`, en: `Row ${row + 1}: ${input.date} is not a date (YYYY-MM-DD)` }, { field: 'date', row });
+  }
+  if (input.workday && !isWeekend(input.date)) {
+    throw new DomainError(
+      'VALIDATION',
+      { zh: `第${row + 1}行:${input.date}本就是工作日,调休上班日只能是周六或周日`, en: `Row ${row + 1}: ${input.date} is a weekday; a make-up working day must be a Saturday or Sunday` },
+      { field: 'workday', row },
+    );
+  }
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 50) {
+    throw new DomainError('VALIDATION', { zh: `第${row + 1}行请填写节日名称(1–50字)`, en: `Row ${row + 1}: give the holiday name (1–50 characters)` }, { field: 'name', row });
+  }
+  const source = input.source?.trim() || null;
+  if (source && source.length > 200) {
+    throw new DomainError('VALIDATION', { zh: `第${row + 1}行来源过长(最多200字)`, en: `Row ${row + 1}: the source is longer than 200 characters` }, { field: 'source', row });
+  }
+  return { date: input.date, workday: input.workday, name, source };
 }
 
 /** A notice may be closed only after its last day: `today` > `endsOn`. Throws INVALID_TRANSITION otherwise. */
@@ -173,4 +234,207 @@ export function assertNoticeEnded(endsOn: string, today: string): void {
       { endsOn, today },
     );
   }
+}
+
+// ───────────── objections during the public notice (公示异议) ─────────────
+
+/**
+ * An objection may be recorded only while the claim is on public notice and the notice has not
+ * ended (`today` ≤ `endsOn`). Throws INVALID_TRANSITION naming why.
+ */
+export function assertObjectionWindow(status: ClaimWorkflowStatus, endsOn: string | null, today: string): void {
+  assertCalendarDate(today, 'today');
+  if (status !== 'PUBLIC_NOTICE' || !endsOn) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      { zh: `补贴申领当前状态为“${STATUS_ZH[status]}”,只有公示期间可以登记异议`, en: `Objections are recorded only during the public notice (the claim is ${status})` },
+      { field: 'claimId', status },
+    );
+  }
+  if (today > endsOn) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      { zh: `公示期已于${endsOn}结束,不能再登记异议`, en: `The public notice ended on ${endsOn}; objections can no longer be recorded` },
+      { field: 'claimId', endsOn, today },
+    );
+  }
+}
+
+/** Closing the notice is refused while any objection is still open. */
+export function assertNoOpenObjections(openObjectionIds: readonly string[]): void {
+  if (openObjectionIds.length === 0) return;
+  throw new DomainError(
+    'CONFLICT',
+    { zh: `还有${openObjectionIds.length}条公示异议未处理,不能结束公示`, en: `${openObjectionIds.length} objection(s) are still open; resolve them before closing the notice` },
+    { field: 'objections', objectionIds: [...openObjectionIds] },
+  );
+}
+
+/**
+ * The claim after an upheld objection against a line (or the whole claim): the claim is REJECTED
+ * when no line is left accepted, else it stays on notice. Only during the notice.
+ */
+export function statusAfterUpheldObjection(from: ClaimWorkflowStatus, acceptedLinesLeft: number): ClaimWorkflowStatus {
+  assertObjectionResolvable(from);
+  return acceptedLinesLeft > 0 ? 'PUBLIC_NOTICE' : 'REJECTED';
+}
+
+/** Objections are resolved while the claim is on notice (also after its last day, before closing). */
+export function assertObjectionResolvable(status: ClaimWorkflowStatus): void {
+  if (status !== 'PUBLIC_NOTICE') {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      { zh: `补贴申领当前状态为“${STATUS_ZH[status]}”,只有公示期间可以处理异议`, en: `Objections are resolved only during the public notice (the claim is ${status})` },
+      { from: status },
+    );
+  }
+}
+
+// ───────────── the ledger: journals for approval and payment ─────────────
+
+export type LedgerDirection = 'DEBIT' | 'CREDIT';
+
+export interface Posting {
+  account: string;
+  direction: LedgerDirection;
+  /** Positive fen; a negative amount is posted in the reverse direction. */
+  amountFen: bigint;
+  personId?: string | null;
+  claimLineId?: string | null;
+}
+
+/** Throws unless the postings of a journal balance (sum of debits = sum of credits, each positive). */
+export function assertBalanced(postings: readonly Posting[]): void {
+  let debit = 0n;
+  let credit = 0n;
+  for (const p of postings) {
+    if (p.amountFen <= 0n) throw new RangeError(`ledger amounts must be positive (${p.account}: ${p.amountFen})`);
+    if (p.direction === 'DEBIT') debit += p.amountFen;
+    else credit += p.amountFen;
+  }
+  if (debit !== credit) throw new RangeError(`journal does not balance: debits ${debit} ≠ credits ${credit}`);
+}
+
+/**
+ * Accounts. The claimant's account is `payable:org:<organizationId>` or `payable:person:<personId>`
+ * (a person claiming for themself); a CREDIT balance is owed to the claimant, a DEBIT balance is a
+ * receivable from the claimant (a claw-back not yet recovered). Entries posted before persons could
+ * claim name the organization as `payable:<organizationId>`; they stay as written (the ledger is
+ * append-only) and are read as the same organization's account.
+ */
+export function claimantAccount(claimant: { organizationId?: string | null; personId?: string | null }): string {
+  if (claimant.organizationId) return `payable:org:${claimant.organizationId}`;
+  if (claimant.personId) return `payable:person:${claimant.personId}`;
+  throw new RangeError('a claim has an organization or a person as claimant');
+}
+export const expenseAccount = (regionCode: string) => `subsidy-expense:${regionCode}`;
+export const bankAccount = (regionCode: string) => `bank:${regionCode}`;
+
+/** Parses an account name: the payable of an organization or person, or a region's expense or bank account. */
+export function parseAccount(account: string): { kind: 'PAYABLE' | 'EXPENSE' | 'BANK' | 'OTHER'; party: 'ORGANIZATION' | 'PERSON' | 'REGION' | null; id: string | null } {
+  const [head, a, b] = account.split(':');
+  if (head === 'payable' && a === 'org' && b) return { kind: 'PAYABLE', party: 'ORGANIZATION', id: b };
+  if (head === 'payable' && a === 'person' && b) return { kind: 'PAYABLE', party: 'PERSON', id: b };
+  if (head === 'payable' && a && !b) return { kind: 'PAYABLE', party: 'ORGANIZATION', id: a }; // legacy payable:<orgId>
+  if (head === 'subsidy-expense' && a) return { kind: 'EXPENSE', party: 'REGION', id: a };
+  if (head === 'bank' && a) return { kind: 'BANK', party: 'REGION', id: a };
+  return { kind: 'OTHER', party: null, id: null };
+}
+
+export interface LedgerLine {
+  id: string;
+  personId: string;
+  /** Whole fen; negative for a claw-back. */
+  amountFen: number;
+}
+
+/**
+ * The amount payable for the accepted lines: their sum, never below zero. When claw-backs exceed the
+ * rest, nothing is paid and the difference stays a receivable from the claimant in the ledger.
+ */
+export function payableOf(lines: readonly LedgerLine[]): bigint {
+  const net = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n);
+  return net > 0n ? net : 0n;
+}
+
+/**
+ * The approval journal (posted when the notice closes), one pair of postings per accepted line:
+ *   amount > 0: DEBIT subsidy-expense:<region> / CREDIT <claimant payable>  (owed to the claimant)
+ *   amount < 0: DEBIT <claimant payable> / CREDIT subsidy-expense:<region>  (claw-back: a receivable)
+ * Each posting carries the line's person and id, so balances per person are sums of entries.
+ * Zero-amount lines post nothing. Balanced by construction (asserted).
+ */
+export function approvalPostings(regionCode: string, payable: string, lines: readonly LedgerLine[]): Posting[] {
+  const postings: Posting[] = [];
+  for (const l of lines) {
+    if (l.amountFen === 0) continue;
+    const amountFen = BigInt(Math.abs(l.amountFen));
+    const [debit, credit] = l.amountFen > 0 ? [expenseAccount(regionCode), payable] : [payable, expenseAccount(regionCode)];
+    postings.push({ account: debit, direction: 'DEBIT', amountFen, personId: l.personId, claimLineId: l.id });
+    postings.push({ account: credit, direction: 'CREDIT', amountFen, personId: l.personId, claimLineId: l.id });
+  }
+  if (postings.length > 0) assertBalanced(postings);
+  return postings;
+}
+
+/**
+ * The payment journal for paying `paymentFen` = the net of the accepted lines (> 0): the claimant's
+ * payable is settled line by line (DEBIT for an amount owed, CREDIT for a claw-back netted against
+ * the payment) and the region's bank account is credited with the amount paid. Afterwards every
+ * person's and the claimant's payable balance is zero.
+ */
+export function paymentPostings(regionCode: string, payable: string, lines: readonly LedgerLine[], paymentFen: bigint): Posting[] {
+  const net = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n);
+  if (paymentFen <= 0n || net !== paymentFen) throw new RangeError(`payment ${paymentFen} must be the positive net of the lines (${net})`);
+  const postings: Posting[] = [];
+  for (const l of lines) {
+    if (l.amountFen === 0) continue;
+    const amountFen = BigInt(Math.abs(l.amountFen));
+    postings.push({ account: payable, direction: l.amountFen > 0 ? 'DEBIT' : 'CREDIT', amountFen, personId: l.personId, claimLineId: l.id });
+  }
+  postings.push({ account: bankAccount(regionCode), direction: 'CREDIT', amountFen: paymentFen });
+  assertBalanced(postings);
+  return postings;
+}
+
+// ───────────── payment batches (拨付批次) ─────────────
+
+export type PaymentBatchStatus = 'OPEN' | 'SUBMITTED' | 'PAID' | 'CANCELLED';
+export type PaymentBatchAction = 'ADD_CLAIM' | 'REMOVE_CLAIM' | 'SUBMIT' | 'CONFIRM_PAID' | 'CANCEL';
+
+/**
+ * A batch collects APPROVED claims while OPEN, is frozen when SUBMITTED to the bank, and becomes PAID
+ * when the bank confirms (each claim then PAID with its payment and journal). An OPEN or SUBMITTED
+ * batch may be CANCELLED (its claims are released for another batch).
+ */
+export const PAYMENT_BATCH_TRANSITIONS: Readonly<Record<PaymentBatchAction, { from: readonly PaymentBatchStatus[]; to: PaymentBatchStatus | null }>> = {
+  ADD_CLAIM: { from: ['OPEN'], to: null },
+  REMOVE_CLAIM: { from: ['OPEN'], to: null },
+  SUBMIT: { from: ['OPEN'], to: 'SUBMITTED' },
+  CONFIRM_PAID: { from: ['SUBMITTED'], to: 'PAID' },
+  CANCEL: { from: ['OPEN', 'SUBMITTED'], to: 'CANCELLED' },
+};
+
+const BATCH_STATUS_ZH: Record<PaymentBatchStatus, string> = { OPEN: '编制中', SUBMITTED: '已提交银行', PAID: '已拨付', CANCELLED: '已作废' };
+const BATCH_ACTION_ZH: Record<PaymentBatchAction, string> = { ADD_CLAIM: '加入申领', REMOVE_CLAIM: '移出申领', SUBMIT: '提交', CONFIRM_PAID: '确认拨付', CANCEL: '作废' };
+
+/** The batch status after `action` (unchanged for adding or removing a claim), or INVALID_TRANSITION. */
+export function paymentBatchTransition(from: PaymentBatchStatus, action: PaymentBatchAction): PaymentBatchStatus {
+  const t = PAYMENT_BATCH_TRANSITIONS[action];
+  if (!t.from.includes(from)) {
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      { zh: `拨付批次当前状态为“${BATCH_STATUS_ZH[from]}”,不能${BATCH_ACTION_ZH[action]}`, en: `A payment batch in state ${from} cannot take ${action} (allowed from ${t.from.join(', ')})` },
+      { from, action },
+    );
+  }
+  return t.to ?? from;
+}
+
+export function allowedPaymentBatchActions(from: PaymentBatchStatus): PaymentBatchAction[] {
+  return (Object.keys(PAYMENT_BATCH_TRANSITIONS) as PaymentBatchAction[]).filter((a) => PAYMENT_BATCH_TRANSITIONS[a].from.includes(from));
+}
+
+export function paymentBatchNumber(regionCode: string, year: number, serial: number): string {
+  return `PB-${regionCode}-${year}-${String(serial).padStart(4, '0')}`;
 }
