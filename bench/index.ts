@@ -9,6 +9,7 @@ import { graphqlRead } from './graphql-read.ts';
 import { certificates } from './certificates.ts';
 import { rosterImport } from './roster-import.ts';
 import { claims } from './claims.ts';
+import { employmentChecks } from './employment-checks.ts';
 import { paymentBatch } from './payment-batch.ts';
 
 export type Bench = (opts: Record<string, string>) => Promise<Record<string, string | number>>;
@@ -20,6 +21,10 @@ const BENCHES: Record<string, { describe: string; run: Bench }> = {
   'roster-import': { describe: '100,000-row roster import: rows/s beside a plain COPY of the same rows', run: rosterImport },
   claims: { describe: 'fileClaim for a 500-person class and a 35,000-trainee year (700 × 50): seconds and SQL statements', run: claims },
   'payment-batch': { describe: 'a payment batch of 500 approved claims × 20 lines: add, confirm paid; seconds and SQL statements', run: paymentBatch },
+  'employment-checks': {
+    describe: 'daily employment-check run over 1M enrollments / 12M contributions: checks/s beside one SQL join, jobs, RSS',
+    run: employmentChecks,
+  },
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -18,6 +18,7 @@ import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
 import { readBody } from './http-body.ts';
 import { handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
+import { handleEmploymentFileRequest, isEmploymentFilePath } from './routes/contributions.ts';
 import { handleRosterRequest, isRosterPath } from './routes/roster.ts';
 import { schema } from './schema/index.ts';
 
@@ -202,6 +203,14 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
     }
     if (isRosterPath(url.pathname)) {
       return handleRosterRequest(req, res, url, {
+        prisma,
+        piiKeys,
+        actor: async () => (await buildContext(req, store)).actor,
+        logger: store.logger,
+      });
+    }
+    if (isEmploymentFilePath(url.pathname)) {
+      return handleEmploymentFileRequest(req, res, url, {
         prisma,
         piiKeys,
         actor: async () => (await buildContext(req, store)).actor,

@@ -23,6 +23,7 @@ export interface ProcessorDeps {
   config: JobContext['config'];
   piiKeys: JobContext['piiKeys'];
   addFlow: JobContext['addFlow'];
+  queues?: JobContext['queues'];
   hooks?: WorkerHooks;
 }
 
@@ -45,6 +46,7 @@ export function createProcessor(queue: QueueName, handlers: readonly JobHandler[
       config: deps.config,
       piiKeys: deps.piiKeys,
       addFlow: deps.addFlow,
+      queues: deps.queues,
       job: {
         ...ref,
         attemptsMade: job.attemptsMade,

@@ -50,6 +50,7 @@ const CONCURRENCY: Record<QueueName, number> = {
   maintenance: 1,
   imports: 1,
   documents: 2,
+  employment: 2,
 };
 
 /**
@@ -104,6 +105,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       addFlow: async (flow: FlowJob) => {
         await flows.add(flow);
       },
+      queues,
       hooks: options.hooks,
     };
     const workers: Worker[] = [];

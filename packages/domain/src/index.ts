@@ -2,6 +2,7 @@ export * from './assessment';
 export * from './attendance';
 export * from './calendar-date';
 export * from './certificate-number';
+export * from './employment';
 export * from './errors';
 export * from './identifiers/credit-code';
 export * from './identifiers/occupation-code';

@@ -3,6 +3,7 @@ import type { PrismaClient } from '@vtc/db';
 import type { FlowJob } from 'bullmq';
 import type { AnyJobDefinition, JobPayload } from './definition.ts';
 import type { Logger } from './logger.ts';
+import type { Queues } from './queue-factory.ts';
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
@@ -13,6 +14,8 @@ export interface JobContext {
   piiKeys: { encryptionKey: Buffer; hashKey: Buffer };
   /** Add a BullMQ flow (a parent job that runs once all its children have finished). */
   addFlow(flow: FlowJob): Promise<void>;
+  /** The producer-side queues, for handlers that enqueue jobs in bulk (the employment-check run, its sweeper). */
+  queues?: Queues;
   job: {
     /** Report progress (percent, or an object with counts) to BullMQ. */
     updateProgress(progress: number | object): Promise<void>;

@@ -1,11 +1,13 @@
 import type { AnyJobDefinition, JobInput } from './definition.ts';
-import { RENDER_SESSION_JOB, ROSTER_IMPORT_JOB, WELCOME_NOTIFICATION_JOB } from './definitions/index.ts';
+import { CONTRIBUTION_IMPORT_JOB, EMPLOYMENT_CHECK_RUN_JOB, RENDER_SESSION_JOB, ROSTER_IMPORT_JOB, WELCOME_NOTIFICATION_JOB } from './definitions/index.ts';
 
 /** Event types written to the outbox by `core` use cases (`emit(tx, { type, ... })`). */
 export const OUTBOX_EVENT_TYPES = {
   userRegistered: 'user.registered',
   rosterImportRequested: 'roster.import.requested',
+  contributionImportRequested: 'contribution.import.requested',
   assessmentClosed: 'assessment.closed',
+  employmentCheckRunRequested: 'employment.check.run.requested',
 } as const;
 
 export type OutboxEventType = (typeof OUTBOX_EVENT_TYPES)[keyof typeof OUTBOX_EVENT_TYPES];
@@ -41,7 +43,9 @@ export const OUTBOX_ROUTES: OutboxRoutes = {
     userId: e.aggregateId,
   })),
   [OUTBOX_EVENT_TYPES.rosterImportRequested]: route(ROSTER_IMPORT_JOB, (e) => ({ importId: e.aggregateId })),
+  [OUTBOX_EVENT_TYPES.contributionImportRequested]: route(CONTRIBUTION_IMPORT_JOB, (e) => ({ importId: e.aggregateId })),
   [OUTBOX_EVENT_TYPES.assessmentClosed]: route(RENDER_SESSION_JOB, (e) => ({ sessionId: e.aggregateId })),
+  [OUTBOX_EVENT_TYPES.employmentCheckRunRequested]: route(EMPLOYMENT_CHECK_RUN_JOB, (e) => ({ runDate: String(e.payload.runDate) })),
 };
 
 /** Job id of the job published for an outbox row: a second publish of the same row is a no-op in BullMQ. */

@@ -9,6 +9,8 @@ export const QUEUES = {
   imports: 'imports',
   /** Certificate PDFs, rendered in flows per assessment session. */
   documents: 'documents',
+  /** Daily employment checks: a run job plans chunks, chunk jobs check id ranges, a sweeper re-enqueues lost chunks. */
+  employment: 'employment',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

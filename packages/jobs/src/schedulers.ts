@@ -1,6 +1,6 @@
 import type { RepeatOptions } from 'bullmq';
 import type { AnyJobDefinition, JobInput } from './definition.ts';
-import { AUDIT_DIGEST_JOB } from './definitions/index.ts';
+import { AUDIT_DIGEST_JOB, EMPLOYMENT_CHECK_RUN_JOB, EMPLOYMENT_CHECK_SWEEP_JOB } from './definitions/index.ts';
 import type { Queues } from './queue-factory.ts';
 
 export interface JobSchedule<D extends AnyJobDefinition = AnyJobDefinition> {
@@ -22,6 +22,20 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     repeat: { pattern: '0 2 * * *', tz: 'Asia/Shanghai' },
     payload: {},
   } satisfies JobSchedule<typeof AUDIT_DIGEST_JOB>,
+  {
+    id: 'employment-check-run-daily',
+    job: EMPLOYMENT_CHECK_RUN_JOB,
+    repeat: { pattern: '0 3 * * *', tz: 'Asia/Shanghai' },
+    payload: {},
+  } satisfies JobSchedule<typeof EMPLOYMENT_CHECK_RUN_JOB>,
+  {
+    // Frequent and cheap (one indexed query when nothing is lost); with `every` the first sweep runs
+    // as soon as a worker starts, so chunks lost with a wiped Redis come back without waiting a day.
+    id: 'employment-check-sweep',
+    job: EMPLOYMENT_CHECK_SWEEP_JOB,
+    repeat: { every: 30_000 },
+    payload: { leaseMs: 30_000 },
+  } satisfies JobSchedule<typeof EMPLOYMENT_CHECK_SWEEP_JOB>,
 ];
 
 /** Create or update every scheduler (idempotent; safe on every worker start). Returns their ids. */

@@ -16,6 +16,8 @@ import './apprenticeship.ts';
 import './subsidy.ts';
 import './claim-review.ts';
 import './payment-batch.ts';
+import './employment.ts';
+import './employment-checks.ts';
 
 export const schema: GraphQLSchema = builder.toSchema({ sortSchema: true });
 

@@ -1,11 +1,15 @@
 import type { JobHandler } from '@vtc/jobs';
 import { auditDigestHandler } from './audit-digest.ts';
 import { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
+import { contributionImportHandler } from './contribution-import.ts';
+import { employmentCheckChunkHandler, employmentCheckRunHandler, employmentCheckSweepHandler } from './employment-checks.ts';
 import { rosterImportHandler } from './roster-import.ts';
 import { welcomeNotificationHandler } from './welcome-notification.ts';
 
 export { auditDigestHandler } from './audit-digest.ts';
 export { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
+export { contributionImportHandler } from './contribution-import.ts';
+export { employmentCheckChunkHandler, employmentCheckRunHandler, employmentCheckSweepHandler } from './employment-checks.ts';
 export { rosterImportHandler } from './roster-import.ts';
 export { welcomeNotificationHandler } from './welcome-notification.ts';
 
@@ -14,7 +18,11 @@ export const HANDLERS: readonly JobHandler[] = [
   welcomeNotificationHandler,
   auditDigestHandler,
   rosterImportHandler,
+  contributionImportHandler,
   renderSessionHandler,
   renderCertificateHandler,
   renderSessionDoneHandler,
+  employmentCheckRunHandler,
+  employmentCheckChunkHandler,
+  employmentCheckSweepHandler,
 ];

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPrisma, type PrismaClient } from '@vtc/db';
+import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
+import { DomainError } from '@vtc/domain';
+import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from './employment-cohort.testkit.ts';
+import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, planCheckRun } from './employment-checks.ts';
+
+/**
+ * The employment checks against the real Postgres: checks created from completions, runs planned as
+ * chunks, decisions written, uplift lines filed exactly once on a supplementary claim, windows
+ * closed, reminders sent once. Days are passed in, so every date is exact.
+ */
+let db: TestDatabase;
+let prisma: PrismaClient;
+let base: Base;
+
+beforeAll(async () => {
+  db = await createTestDatabase('employment_checks');
+  prisma = createPrisma(db.url);
+  base = await seedBase(prisma);
+});
+
+afterAll(async () => {
+  await prisma.$disconnect();
+  await db.drop();
+});
+
+async function runDay(runDate: string, chunkSize = 3) {
+  const plan = await planCheckRun(prisma, { runDate, chunkSize });
+  const results: Awaited<ReturnType<typeof checkChunk>>[] = [];
+  for (const id of plan.chunkIds) results.push(await checkChunk(prisma, id, { today: runDate }));
+  const total = (k: 'checked' | 'qualified' | 'employed' | 'closed' | 'reminders' | 'uplifts') => results.reduce((s, r) => s + r[k], 0);
+  return { plan, results, checked: total('checked'), qualified: total('qualified'), closed: total('closed'), reminders: total('reminders'), uplifts: total('uplifts') };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<{ code: string; field: unknown }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return { code: e.code, field: e.details?.field };
+    throw e;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const checksOf = (classId: string) =>
+  prisma.employmentCheck.findMany({ where: { enrollment: { classId } }, orderBy: [{ enrollmentId: 'asc' }, { checkpointMonths: 'asc' }] });
+const upliftLines = (classId: string) => prisma.subsidyClaimLine.findMany({ where: { part: 'EMPLOYMENT_UPLIFT', basisRef: `class:${classId}` } });
+
+describe('one cohort through the year (completed 2026-03-31, Bayannur uplift policy)', () => {
+  let classId: string;
+  let claimId: string;
+  let qualifying: string[];
+
+  beforeAll(async () => {
+    const c = await createCohort(prisma, base, { size: 10, qualifyingEvery: 2 });
+    classId = c.classId;
+    claimId = c.claimId!;
+    qualifying = c.qualifyingPersonIds;
+    // Someone who did not complete gets no checks.
+    await prisma.enrollment.update({ where: { id: c.enrollmentIds[0]! }, data: { status: 'FAILED' } });
+  });
+
+  it('ensureEmploymentChecks creates the 3- and 6-month checks of completed enrollments once (31 March → 30 June, 30 September)', async () => {
+    const first = await ensureEmploymentChecks(prisma, { today: '2026-04-01' });
+    expect(first.created).toBe(18);
+    expect((await ensureEmploymentChecks(prisma, { today: '2026-04-01' })).created).toBe(0);
+    const checks = await checksOf(classId);
+    expect(checks).toHaveLength(18);
+    expect(new Set(checks.map((c) => `${c.checkpointMonths}:${c.completedOn.toISOString().slice(0, 10)}:${c.dueOn.toISOString().slice(0, 10)}`))).toEqual(
+      new Set(['3:2026-03-31:2026-06-30', '6:2026-03-31:2026-09-30']),
+    );
+    expect(checks.every((c) => c.status === 'PENDING' && c.decidedAt === null)).toBe(true);
+  });
+
+  it('a run on 1 July decides the qualified trainees and files each uplift line exactly once', async () => {
+    const day = await runDay('2026-07-01');
+    expect(day.plan.created).toBe(true);
+    expect(day.plan.chunkIds).toHaveLength(3); // 9 enrollments in ranges of 3
+    expect(day.checked).toBe(18);
+
+    const checks = await checksOf(classId);
+    const qualifiedPersons = new Set(
+      (await prisma.enrollment.findMany({ where: { id: { in: checks.filter((c) => c.status === 'QUALIFIED').map((c) => c.enrollmentId) } } })).map((e) => e.personId),
+    );
+    // Every 2nd trainee has a qualifying job; the one whose enrollment FAILED has no checks at all.
+    const failed = await prisma.enrollment.findFirstOrThrow({ where: { classId, status: 'FAILED' } });
+    expect([...qualifiedPersons].sort()).toEqual(qualifying.filter((p) => p !== failed.personId).sort());
+    // Both checkpoints of a qualified trainee are QUALIFIED and final; the others' 3-month window closed NOT_EMPLOYED; 6-month still PENDING.
+    for (const c of checks) {
+      const e = await prisma.enrollment.findUniqueOrThrow({ where: { id: c.enrollmentId } });
+      if (qualifiedPersons.has(e.personId)) {
+        expect({ status: c.status, decided: c.decidedAt !== null, employer: c.employerCreditCode, months: c.contractMonths }).toEqual({
+          status: 'QUALIFIED',
+          decided: true,
+          employer: '91150802MA0000001X',
+          months: 12,
+        });
+      } else if (c.checkpointMonths === 3) {
+        expect([c.status, c.decidedAt !== null]).toEqual(['NOT_EMPLOYED', true]);
+      } else {
+        expect([c.status, c.decidedAt]).toEqual(['PENDING', null]);
+      }
+    }
+    expect(day.qualified).toBe(qualifiedPersons.size * 2);
+
+    const lines = await upliftLines(classId);
+    expect(lines).toHaveLength(qualifiedPersons.size);
+    expect(lines.every((l) => l.amountFen === BASE_AMOUNT_FEN / 2 && l.kind === 'CLASS_HOUR' && l.countsTowardLimit === false && l.enrollmentId !== null)).toBe(true);
+    expect(new Set(lines.map((l) => l.personId))).toEqual(qualifiedPersons);
+    const supplementary = await prisma.subsidyClaim.findMany({ where: { supplementsClaimId: claimId } });
+    expect(supplementary).toHaveLength(1); // one open supplementary claim collects every chunk's lines
+    expect(supplementary[0]).toMatchObject({ claimKind: 'EMPLOYMENT_UPLIFT', kind: 'CLASS_HOUR', status: 'SUBMITTED', claimantId: base.institutionId });
+    expect(supplementary[0]!.totalFen).toBe(BigInt((BASE_AMOUNT_FEN / 2) * qualifiedPersons.size));
+    expect(lines.every((l) => l.claimId === supplementary[0]!.id)).toBe(true);
+    const explanation = lines[0]!.explanation as { rule: string; inputs: Record<string, unknown> };
+    expect(explanation.rule).toBe('CLASS_HOUR.EMPLOYMENT_UPLIFT');
+    expect(explanation.inputs).toMatchObject({ baseAmountFen: BASE_AMOUNT_FEN, upliftBp: 5_000, contractSignedOn: '2026-05-01', contractMonths: 12 });
+    // The check says where its uplift went.
+    const q = checks.find((c) => c.status === 'QUALIFIED')!;
+    expect((q.evidence as { uplift?: { claimNumber: string } }).uplift?.claimNumber).toBe(supplementary[0]!.number);
+
+    const run = await prisma.employmentCheckRun.findUniqueOrThrow({ where: { id: day.plan.runId } });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', chunkCount: 3, chunksDone: 3, checked: 18, qualified: day.qualified, closed: day.closed });
+    expect(run.finishedAt).not.toBeNull();
+    expect(await duplicateKeys(prisma)).toEqual([]);
+  });
+
+  it('running the same day again and a chunk twice create nothing new', async () => {
+    const before = { lines: (await upliftLines(classId)).length, claims: await prisma.subsidyClaim.count(), audit: await prisma.auditLog.count() };
+    const again = await planCheckRun(prisma, { runDate: '2026-07-01', chunkSize: 3 });
+    expect(again.created).toBe(false);
+    expect(again.chunkIds).toEqual([]); // all DONE
+    const chunk = await prisma.employmentCheckChunk.findFirstOrThrow({ where: { runId: again.runId } });
+    expect(await checkChunk(prisma, chunk.id, { today: '2026-07-01' })).toMatchObject({ skipped: true, checked: 0, uplifts: 0 });
+    // The next day: the qualified checks are closed and their uplifts filed; nothing to do for them.
+    const next = await runDay('2026-07-02');
+    expect(next.uplifts).toBe(0);
+    expect(next.qualified).toBe(0);
+    expect({ lines: (await upliftLines(classId)).length, claims: await prisma.subsidyClaim.count(), audit: await prisma.auditLog.count() }).toEqual(before);
+    const run = await prisma.employmentCheckRun.findUniqueOrThrow({ where: { id: again.runId } });
+    expect(run.chunksDone).toBe(3); // the skipped chunk was not counted twice
+  });
+
+  it('reminds each active staff user once, 14 days before the 6-month window closes', async () => {
+    expect((await runDay('2026-09-15')).reminders).toBe(0); // 15 days before: not yet
+    const day = await runDay('2026-09-16');
+    // One notification per active staff user per chunk with pending checks (4 pending trainees in 2 of 3 chunks or so).
+    const chunksWithPending = day.results.filter((r) => r.reminders > 0).length;
+    expect(chunksWithPending).toBeGreaterThan(0);
+    expect(day.reminders).toBe(chunksWithPending * base.staffUserIds.length);
+    const notes = await prisma.notification.findMany({ where: { kind: EMPLOYMENT_REMINDER_KIND } });
+    expect(notes).toHaveLength(day.reminders);
+    expect(new Set(notes.map((n) => n.userId))).toEqual(new Set(base.staffUserIds)); // the disabled user gets none
+    expect(notes.every((n) => n.channel === 'IN_APP' && n.deliveredAt !== null && n.dedupKey?.startsWith('employment-reminder:'))).toBe(true);
+    expect(notes[0]!.body).toContain('2026-09-30');
+    const pending = (await checksOf(classId)).filter((c) => c.status === 'PENDING');
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((c) => c.reminderSentAt !== null)).toBe(true);
+    // Re-running the day and the next days send nothing more.
+    expect((await runDay('2026-09-16')).reminders).toBe(0);
+    expect((await runDay('2026-09-17')).reminders).toBe(0);
+    expect(await prisma.notification.count({ where: { kind: EMPLOYMENT_REMINDER_KIND } })).toBe(day.reminders);
+  });
+
+  it('closes the 6-month window on 1 October: NOT_EMPLOYED, or EMPLOYED for a non-qualifying job', async () => {
+    const pending = (await checksOf(classId)).filter((c) => c.status === 'PENDING');
+    const employedEnrollment = await prisma.enrollment.findUniqueOrThrow({ where: { id: pending[0]!.enrollmentId } });
+    // A six-month contract with insurance: employed, not qualifying (shorter than 12 months).
+    await prisma.employmentRecord.create({
+      data: { personId: employedEnrollment.personId, source: 'LABOUR_CONTRACT', employerCreditCode: '91150802MA0000002X', contractStart: new Date('2026-06-01T00:00:00Z'), contractEnd: new Date('2026-11-30T00:00:00Z') },
+    });
+    await prisma.socialInsuranceContribution.create({
+      data: { personId: employedEnrollment.personId, employerCreditCode: '91150802MA0000002X', month: '202606', insuranceType: 'PENSION', amountFen: 40_000 },
+    });
+    const day = await runDay('2026-10-01');
+    expect(day.closed).toBe(pending.length);
+    const after = (await checksOf(classId)).filter((c) => c.checkpointMonths === 6 && pending.some((p) => p.id === c.id));
+    expect(after.every((c) => c.decidedAt !== null)).toBe(true);
+    const employed = after.find((c) => c.enrollmentId === employedEnrollment.id)!;
+    expect({ status: employed.status, months: employed.contractMonths }).toEqual({ status: 'EMPLOYED', months: 6 });
+    expect(after.filter((c) => c.status === 'NOT_EMPLOYED')).toHaveLength(pending.length - 1);
+    const ev = after.find((c) => c.status === 'NOT_EMPLOYED')!.evidence as { rule: string; zh: string; en: string };
+    expect(ev.rule).toBe('WINDOW_CLOSED');
+    // Decided checks never change again, whatever evidence arrives later.
+    await prisma.socialInsuranceContribution.create({
+      data: { personId: (await prisma.enrollment.findUniqueOrThrow({ where: { id: after.find((c) => c.status === 'NOT_EMPLOYED')!.enrollmentId } })).personId, employerCreditCode: '91150802MA0000002X', month: '202609', insuranceType: 'PENSION', amountFen: 40_000 },
+    });
+    expect((await runDay('2026-10-02')).checked).toBe(0);
+  });
+});
+
+describe('uplift waits for the base line, and never doubles', () => {
+  it('a PENDING base line gives no uplift (reason kept); once accepted, the next run files it on the open supplementary claim or a new one', async () => {
+    const c = await createCohort(prisma, base, { size: 2, qualifyingEvery: 1, claim: { status: 'SUBMITTED', lineStatus: 'PENDING' } });
+    const d1 = await runDay('2026-11-01', 500);
+    expect(d1.uplifts).toBe(0);
+    const checks = await checksOf(c.classId);
+    expect(checks.every((k) => k.status === 'QUALIFIED')).toBe(true);
+    expect((checks[0]!.evidence as { uplift: { refused: string } }).uplift.refused).toBe('BASE_NOT_APPROVED');
+
+    // The county accepts one line: the next run files that one uplift.
+    const [first, second] = await prisma.subsidyClaimLine.findMany({ where: { claimId: c.claimId! }, orderBy: { id: 'asc' } });
+    await prisma.subsidyClaimLine.update({ where: { id: first!.id }, data: { status: 'ACCEPTED' } });
+    const d2 = await runDay('2026-11-02', 500);
+    expect(d2.uplifts).toBe(1);
+    const [supp] = await prisma.subsidyClaim.findMany({ where: { supplementsClaimId: c.claimId! } });
+    // The bureau takes up the supplementary claim; then the second line is accepted.
+    await prisma.subsidyClaim.update({ where: { id: supp!.id }, data: { status: 'UNDER_REVIEW' } });
+    await prisma.subsidyClaimLine.update({ where: { id: second!.id }, data: { status: 'ACCEPTED' } });
+    const d3 = await runDay('2026-11-03', 500);
+    expect(d3.uplifts).toBe(1);
+    const supps = await prisma.subsidyClaim.findMany({ where: { supplementsClaimId: c.claimId! }, orderBy: { createdAt: 'asc' }, include: { lines: true } });
+    expect(supps.map((s) => [s.status, s.lines.length, Number(s.totalFen)])).toEqual([
+      ['UNDER_REVIEW', 1, BASE_AMOUNT_FEN / 2],
+      ['SUBMITTED', 1, BASE_AMOUNT_FEN / 2],
+    ]);
+    expect((await runDay('2026-11-04', 500)).uplifts).toBe(0);
+  });
+
+  it('a line already holding the uplift key (filed elsewhere) is not doubled and nothing crashes', async () => {
+    const c = await createCohort(prisma, base, { size: 1, qualifyingEvery: 1 });
+    const personId = c.qualifyingPersonIds[0]!;
+    const key = `CLASS_HOUR|${personId}|4-10-01-05|LEVEL_4|class:${c.classId}|EMPLOYMENT_UPLIFT`;
+    const other = await prisma.subsidyClaim.create({
+      data: { number: `BT-X-${c.tag}`, claimantId: base.institutionId, regionCode: '150802', policyId: base.policyId, kind: 'CLASS_HOUR', claimKind: 'EMPLOYMENT_UPLIFT', basisRef: `class:${c.classId}`, computation: {}, status: 'SUBMITTED' },
+    });
+    // No enrollment link, so the check still looks for its uplift and runs into the key.
+    await prisma.subsidyClaimLine.create({
+      data: { claimId: other.id, personId, kind: 'CLASS_HOUR', part: 'EMPLOYMENT_UPLIFT', basisRef: `class:${c.classId}`, amountFen: 1, subsidyYear: 2026, countsTowardLimit: false, dedupKey: key, explanation: {} },
+    });
+    const day = await runDay('2026-11-05', 500);
+    expect(day.uplifts).toBe(0);
+    expect(await prisma.subsidyClaimLine.count({ where: { dedupKey: key } })).toBe(1);
+    expect(await prisma.subsidyClaim.count({ where: { supplementsClaimId: c.claimId! } })).toBe(0);
+    expect(await duplicateKeys(prisma)).toEqual([]);
+  });
+
+  it('a rejected CLASS_HOUR claim gets no uplift', async () => {
+    const c = await createCohort(prisma, base, { size: 2, qualifyingEvery: 1, claim: { status: 'REJECTED', lineStatus: 'ACCEPTED' } });
+    const day = await runDay('2026-11-06', 500);
+    expect(day.qualified).toBe(4);
+    expect(day.uplifts).toBe(0);
+    expect(await upliftLines(c.classId)).toHaveLength(0);
+  });
+});
+
+describe('input errors', () => {
+  it.each([
+    ['runDate', () => planCheckRun(prisma, { runDate: '2026-02-30' }), 'runDate'],
+    ['chunkSize 0', () => planCheckRun(prisma, { runDate: '2026-12-01', chunkSize: 0 }), 'chunkSize'],
+    ['today', () => checkChunk(prisma, '00000000-0000-4000-8000-000000000000', { today: 'tomorrow' }), 'today'],
+    ['ensure today', () => ensureEmploymentChecks(prisma, { today: '2026/12/01' }), 'today'],
+  ])('%s → VALIDATION naming the field', async (_n, call, field) => {
+    expect(await errorOf(call())).toEqual({ code: 'VALIDATION', field });
+  });
+
+  it('an unknown chunk → NOT_FOUND', async () => {
+    expect(await errorOf(checkChunk(prisma, '00000000-0000-4000-8000-000000000000', { today: '2026-12-01' }))).toEqual({ code: 'NOT_FOUND', field: 'chunkId' });
+  });
+});

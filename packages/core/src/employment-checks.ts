@@ -1,0 +1,826 @@
+import { Prisma, type PrismaClient, type Tx, transaction } from '@vtc/db';
+import {
+  type ClaimBasis,
+  type ContributionMonth,
+  computeClaim,
+  contractEvidence,
+  DEFAULT_CHECKPOINT_MONTHS,
+  DEFAULT_REMINDER_DAYS,
+  DomainError,
+  decideEmployment,
+  type EmploymentDecision,
+  type EmploymentRules,
+  type EvidenceRecord,
+  employmentRulesOf,
+  type HistoryLine,
+  type HistoryLineStatus,
+  isCalendarDate,
+  type PolicyKind,
+  policyInForce,
+  reminderDue,
+  type SubsidyPolicy,
+  validatePolicy,
+} from '@vtc/domain';
+import { checkChunkJobId, EMPLOYMENT_CHECK_CHUNK_JOB, OUTBOX_EVENT_TYPES, type Queues } from '@vtc/jobs';
+import type { Actor } from './actor.ts';
+import { audit } from './audit.ts';
+import { emit } from './outbox.ts';
+import { enrollmentScope, hasRole } from './scope.ts';
+import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from './notification-sender.ts';
+import { nextSerial } from './serial.ts';
+import { claimNumber } from './subsidy-claim.ts';
+
+/**
+ * Employment checks after training (就业跟踪), run daily over every open check in Postgres:
+ *
+ * - `ensureEmploymentChecks` creates the missing EmploymentCheck rows (one per COMPLETED enrollment and
+ *   checkpoint: 3 and 6 months by default, plus the window of any uplift/outcome policy of the class's
+ *   region) in ONE INSERT … SELECT.
+ * - `planCheckRun` makes the day's EmploymentCheckRun (one per date; planning the same day again
+ *   resumes it) and its chunks: contiguous ranges of enrollment ids holding open checks, `chunkSize`
+ *   enrollments each. Never one job per person.
+ * - `checkChunk` reads the whole range's checks and evidence in a handful of statements, decides each
+ *   check with the domain rules (domain/employment decideEmployment), writes all outcomes in one
+ *   UPDATE, sends reminders, files the employment uplift for QUALIFIED checks, and marks the chunk
+ *   DONE and counts it on the run — all in one transaction, so a chunk is either wholly done or not at
+ *   all, and doing it again changes nothing (a DONE chunk is skipped; decided checks are never
+ *   re-decided; uplift lines are unique by dedupKey).
+ * - `sweepCheckChunks` re-enqueues chunks of running runs whose job is gone from Redis (a wiped or
+ *   restarted Redis) or failed, from Postgres alone.
+ *
+ * Open checks: not yet decided (`decidedAt` null: PENDING, or EMPLOYED while the window is still open),
+ * and QUALIFIED checks whose uplift is still to be filed (a live CLASS_HOUR base line exists for the
+ * enrollment, no uplift line at all yet — a rejected uplift line is not filed again).
+ *
+ * Uplift claims: a QUALIFIED check whose enrollment has a live base line on a live CLASS_HOUR claim gets
+ * its EMPLOYMENT_UPLIFT line computed by the subsidy engine (computeClaim, kind EMPLOYMENT_UPLIFT: the
+ * base line must be accepted, the contract must qualify under the same policy version, the claim
+ * deadline counts from the contract's signing). The line goes on a supplementary claim
+ * (claimKind EMPLOYMENT_UPLIFT, supplementsClaimId = the CLASS_HOUR claim, SUBMITTED): the one still
+ * SUBMITTED collects the uplift lines of later days; once the bureau has taken it up (any other
+ * status) a new supplementary claim is opened. The CLASS_HOUR claim row is locked while doing so, so
+ * two chunks never open two claims at once. When the engine refuses (base not accepted yet, deadline
+ * passed …) the reason is kept in the check's evidence (`uplift`) and the check is looked at again
+ * on the next run.
+ */
+
+export const DEFAULT_CHUNK_SIZE = 500;
+export const DEFAULT_CHUNK_LEASE_MS = 30_000;
+export const EMPLOYMENT_REMINDER_KIND = 'EMPLOYMENT_CHECK_REMINDER';
+const SWEEP_BATCH = 5_000;
+/**
+ * A chunk enqueued this often without getting DONE (each time with the job's own retries) is left
+ * alone by the sweeper: a poison chunk must not loop forever. Its open checks are planned again
+ * by the next day's run; the run stays RUNNING, which shows in monitoring.
+ */
+export const MAX_CHUNK_ENQUEUES = 20;
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+function assertDate(value: string, field: string): void {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
+    throw new DomainError('VALIDATION', { zh: `${field}不是有效日期(YYYY-MM-DD)`, en: `${field} is not a valid date (YYYY-MM-DD)` }, { field });
+  }
+}
+
+/** SQL: is check `k` open (to be looked at by a run)? */
+const OPEN_CHECK = Prisma.sql`(k."decidedAt" IS NULL OR (k.status = 'QUALIFIED'
+  AND EXISTS (SELECT 1 FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
+    WHERE b."enrollmentId" = k."enrollmentId" AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN' AND b.status <> 'REJECTED'
+      AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN'))
+  AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = k."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')))`;
+
+// ───────────────────────────── policies ─────────────────────────────
+
+type PolicyRow = { id: string; code: string; version: number; regionCode: string; kind: string; effectiveFrom: Date; effectiveTo: Date | null; rules: unknown };
+
+async function publishedPolicies(db: Tx | PrismaClient, kinds: PolicyKind[]): Promise<PolicyRow[]> {
+  return db.subsidyPolicy.findMany({
+    where: { kind: { in: kinds }, status: { in: ['PUBLISHED', 'ACTIVE'] } },
+    select: { id: true, code: true, version: true, regionCode: true, kind: true, effectiveFrom: true, effectiveTo: true, rules: true },
+  });
+}
+
+function validated(row: PolicyRow): SubsidyPolicy | null {
+  try {
+    return validatePolicy({
+      code: row.code,
+      version: row.version,
+      regionCode: row.regionCode,
+      kind: row.kind,
+      status: 'PUBLISHED',
+      effectiveFrom: day(row.effectiveFrom),
+      effectiveTo: row.effectiveTo ? day(row.effectiveTo) : null,
+      rules: row.rules,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** The region-code prefix a policy of `regionCode` covers ('150800' → '1508', '150000' → '15'). */
+function regionPrefix(regionCode: string): string {
+  let p = regionCode;
+  while (p.endsWith('00') && p.length > 0) p = p.slice(0, -2);
+  return p;
+}
+
+/** Rules per (region, class start date): the CLASS_HOUR policy in force, its uplift condition. */
+function rulesResolver(rows: PolicyRow[]): (regionCode: string, basisDate: string) => EmploymentRules {
+  const headers = rows
+    .map((row) => ({ row, policy: validated(row) }))
+    .filter((x): x is { row: PolicyRow; policy: SubsidyPolicy } => x.policy !== null)
+    .map((x) => ({ ...x.policy, policy: x.policy }));
+  const cache = new Map<string, EmploymentRules>();
+  return (regionCode, basisDate) => {
+    const key = `${regionCode}|${basisDate}`;
+    let rules = cache.get(key);
+    if (!rules) {
+      let chosen: (typeof headers)[number] | null = null;
+      try {
+        chosen = policyInForce(headers, { regionCode, kind: 'CLASS_HOUR', basisDate });
+      } catch {
+        chosen = null; // two conflicting policies: nothing qualifies until the bureau resolves it
+      }
+      rules = employmentRulesOf(chosen && chosen.policy.kind === 'CLASS_HOUR' ? chosen.policy.rules : null);
+      cache.set(key, rules);
+    }
+    return rules;
+  };
+}
+
+// ───────────────────────────── ensure ─────────────────────────────
+
+/**
+ * Create the missing checks of every COMPLETED enrollment completed on or before `today`, in one
+ * statement. Checkpoints: DEFAULT_CHECKPOINT_MONTHS for everyone, plus the window (withinMonths) of
+ * each published CLASS_HOUR uplift or OUTCOME policy for classes in its region. Returns how many were created.
+ */
+export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, { today }: { today: string }): Promise<{ created: number }> {
+  assertDate(today, 'today');
+  const prefixes: string[] = [];
+  const months: number[] = [];
+  for (const m of DEFAULT_CHECKPOINT_MONTHS) {
+    prefixes.push('');
+    months.push(m);
+  }
+  for (const row of await publishedPolicies(prisma, ['CLASS_HOUR', 'OUTCOME'])) {
+    const p = validated(row);
+    if (!p) continue;
+    const within = p.kind === 'CLASS_HOUR' ? p.rules.employmentUplift?.withinMonths : p.kind === 'OUTCOME' ? p.rules.employment.withinMonths : undefined;
+    if (within === undefined || DEFAULT_CHECKPOINT_MONTHS.includes(within)) continue;
+    prefixes.push(regionPrefix(p.regionCode));
+    months.push(within);
+  }
+  const created = await prisma.$executeRaw`
+    INSERT INTO "EmploymentCheck" (id, "enrollmentId", "checkpointMonths", "completedOn", "dueOn", "updatedAt")
+    SELECT DISTINCT ON (e.id, m.months) gen_random_uuid(), e.id, m.months, d.completed_on,
+      (d.completed_on + make_interval(months => m.months))::date, now()
+    FROM "Enrollment" e
+    JOIN "TrainingClass" c ON c.id = e."classId"
+    CROSS JOIN LATERAL (SELECT (COALESCE(e."completedAt", c."completedAt") AT TIME ZONE 'Asia/Shanghai')::date AS completed_on) d
+    JOIN unnest(${prefixes}::text[], ${months}::int[]) AS m(prefix, months) ON c."regionCode" LIKE m.prefix || '%'
+    WHERE e.status = 'COMPLETED' AND d.completed_on IS NOT NULL AND d.completed_on <= ${today}::date
+    ORDER BY e.id, m.months
+    ON CONFLICT ("enrollmentId", "checkpointMonths") DO NOTHING`;
+  return { created };
+}
+
+// ───────────────────────────── plan ─────────────────────────────
+
+export interface PlanCheckRunResult {
+  runId: string;
+  /** The chunks still to do (all of them for a new run; those not DONE when resuming). */
+  chunkIds: string[];
+  /** False when the day's run already existed (planning again resumes it). */
+  created: boolean;
+}
+
+/**
+ * The run of `runDate` and its chunks. A new run creates the missing checks first, then cuts the open
+ * checks' enrollment ids into ranges of `chunkSize` enrollments (one INSERT … SELECT). A run with
+ * nothing to check is SUCCEEDED at once.
+ */
+export async function planCheckRun(prisma: PrismaClient, { runDate, chunkSize = DEFAULT_CHUNK_SIZE }: { runDate: string; chunkSize?: number }): Promise<PlanCheckRunResult> {
+  assertDate(runDate, 'runDate');
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 100_000) {
+    throw new DomainError('VALIDATION', { zh: '每块人数须为1至100000的整数', en: 'chunkSize must be a whole number from 1 to 100,000' }, { field: 'chunkSize' });
+  }
+  const existing = await prisma.employmentCheckRun.findUnique({ where: { runDate: new Date(`${runDate}T00:00:00Z`) }, select: { id: true } });
+  if (existing) return resume(prisma, existing.id);
+  await ensureEmploymentChecks(prisma, { today: runDate });
+  return transaction(
+    prisma,
+    async (tx) => {
+      const inserted = await tx.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO "EmploymentCheckRun" (id, "runDate") VALUES (gen_random_uuid(), ${runDate}::date)
+        ON CONFLICT ("runDate") DO NOTHING RETURNING id::text AS id`;
+      const runId = inserted[0]?.id;
+      if (!runId) {
+        // Planned by someone else meanwhile.
+        const run = await tx.employmentCheckRun.findUniqueOrThrow({ where: { runDate: new Date(`${runDate}T00:00:00Z`) }, select: { id: true } });
+        return resume(tx, run.id);
+      }
+      const chunks = await tx.$queryRaw<Array<{ id: string }>>`
+        WITH open AS (SELECT DISTINCT k."enrollmentId" AS id FROM "EmploymentCheck" k WHERE ${OPEN_CHECK}),
+        numbered AS (SELECT id, (row_number() OVER (ORDER BY id) - 1) / ${chunkSize}::int AS seq FROM open)
+        INSERT INTO "EmploymentCheckChunk" (id, "runId", seq, "fromEnrollmentId", "toEnrollmentId")
+        SELECT gen_random_uuid(), ${runId}::uuid, seq, min(id::text)::uuid, max(id::text)::uuid FROM numbered GROUP BY seq
+        RETURNING id::text AS id, seq`;
+      const sorted = (chunks as Array<{ id: string; seq?: number }>).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+      await tx.employmentCheckRun.update({
+        where: { id: runId },
+        data: { chunkCount: sorted.length, ...(sorted.length === 0 ? { status: 'SUCCEEDED', finishedAt: new Date() } : {}) },
+      });
+      return { runId, chunkIds: sorted.map((c) => c.id), created: true };
+    },
+    { timeoutMs: 120_000 },
+  );
+}
+
+async function resume(db: Tx | PrismaClient, runId: string): Promise<PlanCheckRunResult> {
+  const chunks = await db.employmentCheckChunk.findMany({ where: { runId, status: { not: 'DONE' } }, orderBy: { seq: 'asc' }, select: { id: true } });
+  return { runId, chunkIds: chunks.map((c) => c.id), created: false };
+}
+
+/** Add one job per chunk in bulk (jobId check-chunk-<id>: an existing job is not added twice) and mark the chunks ENQUEUED. */
+export async function enqueueCheckChunks(prisma: PrismaClient, queues: Queues, { runDate, chunkIds }: { runDate: string; chunkIds: readonly string[] }): Promise<number> {
+  if (chunkIds.length === 0) return 0;
+  const queue = queues[EMPLOYMENT_CHECK_CHUNK_JOB.queue];
+  for (let i = 0; i < chunkIds.length; i += 1_000) {
+    const part = chunkIds.slice(i, i + 1_000);
+    await queue.addBulk(
+      part.map((chunkId) => ({ name: EMPLOYMENT_CHECK_CHUNK_JOB.name, data: { chunkId, runDate }, opts: { ...EMPLOYMENT_CHECK_CHUNK_JOB.options, jobId: checkChunkJobId(chunkId) } })),
+    );
+    await prisma.$executeRaw`
+      UPDATE "EmploymentCheckChunk" SET status = 'ENQUEUED', "enqueuedAt" = now(), attempts = attempts + 1
+      WHERE id = ANY(${part}::uuid[]) AND status <> 'DONE'`;
+  }
+  return chunkIds.length;
+}
+
+/** Plan (or resume) the day's run and enqueue its chunks: what the `employment-check-run` job does. */
+export async function startCheckRun(
+  prisma: PrismaClient,
+  queues: Queues,
+  { runDate, chunkSize }: { runDate: string; chunkSize?: number },
+): Promise<PlanCheckRunResult & { enqueued: number }> {
+  const plan = await planCheckRun(prisma, { runDate, chunkSize });
+  const enqueued = await enqueueCheckChunks(prisma, queues, { runDate, chunkIds: plan.chunkIds });
+  return { ...plan, enqueued };
+}
+
+// ───────────────────────────── check one chunk ─────────────────────────────
+
+export interface CheckChunkResult {
+  checked: number;
+  /** Newly QUALIFIED. */
+  qualified: number;
+  /** Newly decided EMPLOYED (window closed). */
+  employed: number;
+  /** Newly decided with the window closed (EMPLOYED or NOT_EMPLOYED). */
+  closed: number;
+  /** Reminder notifications written. */
+  reminders: number;
+  /** Uplift lines written. */
+  uplifts: number;
+  /** True when the chunk was already DONE: nothing was read or written. */
+  skipped: boolean;
+}
+
+export interface CheckChunkOptions {
+  /** The business date of the check ('YYYY-MM-DD'); a run passes its runDate. */
+  today: string;
+  /** Days before a window closes that reminders go out (default 14). */
+  reminderDays?: number;
+  sender?: NotificationSender;
+}
+
+type CheckRow = {
+  id: string;
+  enrollmentId: string;
+  checkpointMonths: number;
+  completedOn: string;
+  dueOn: string;
+  status: string;
+  decided: boolean;
+  reminded: boolean;
+  evidence: unknown;
+  personId: string;
+  classId: string;
+  institutionId: string;
+  regionCode: string;
+  classStart: string;
+};
+
+type UpliftNote = { claimNumber: string; amountFen: number; dedupKey: string } | { refused: string; zh: string; en: string; on: string };
+
+/**
+ * Check one chunk (see the module comment). Throws NOT_FOUND for an unknown chunk. Idempotent: a DONE
+ * chunk is skipped; a chunk interrupted before its commit left nothing behind.
+ */
+export async function checkChunk(prisma: PrismaClient, chunkId: string, options: CheckChunkOptions): Promise<CheckChunkResult> {
+  const { today } = options;
+  assertDate(today, 'today');
+  const reminderDays = options.reminderDays ?? DEFAULT_REMINDER_DAYS;
+  const sender = options.sender ?? new InAppNotificationSender();
+  return transaction(
+    prisma,
+    async (tx) => {
+      const chunks = await tx.$queryRaw<Array<{ id: string; runId: string; status: string; from: string; to: string }>>`
+        SELECT id::text AS id, "runId"::text AS "runId", status::text AS status, "fromEnrollmentId"::text AS "from", "toEnrollmentId"::text AS "to"
+        FROM "EmploymentCheckChunk" WHERE id = ${chunkId}::uuid FOR UPDATE`;
+      const chunk = chunks[0];
+      if (!chunk) throw new DomainError('NOT_FOUND', { zh: '核查分块不存在', en: 'Employment-check chunk not found' }, { field: 'chunkId' });
+      const none: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0, uplifts: 0, skipped: true };
+      if (chunk.status === 'DONE') return none;
+
+      const checks = await tx.$queryRaw<CheckRow[]>`
+        SELECT k.id::text AS id, k."enrollmentId"::text AS "enrollmentId", k."checkpointMonths", k."completedOn"::text AS "completedOn",
+          k."dueOn"::text AS "dueOn", k.status::text AS status, k."decidedAt" IS NOT NULL AS decided, k."reminderSentAt" IS NOT NULL AS reminded,
+          k.evidence, e."personId"::text AS "personId", c.id::text AS "classId", c."institutionId"::text AS "institutionId",
+          c."regionCode", c."startDate"::text AS "classStart"
+        FROM "EmploymentCheck" k JOIN "Enrollment" e ON e.id = k."enrollmentId" JOIN "TrainingClass" c ON c.id = e."classId"
+        WHERE k."enrollmentId" BETWEEN ${chunk.from}::uuid AND ${chunk.to}::uuid AND ${OPEN_CHECK}
+        ORDER BY k."enrollmentId", k."checkpointMonths"`;
+
+      const personIds = [...new Set(checks.map((c) => c.personId))];
+      const { records, contributions } = await evidenceOf(tx, personIds);
+      const rulesFor = rulesResolver(await publishedPolicies(tx, ['CLASS_HOUR']));
+
+      // Decide every undecided check.
+      const decisions = new Map<string, EmploymentDecision>();
+      for (const c of checks) {
+        if (c.decided) continue;
+        decisions.set(
+          c.id,
+          decideEmployment({
+            completedOn: c.completedOn,
+            checkpointMonths: c.checkpointMonths,
+            dueOn: c.dueOn,
+            today,
+            records: records.get(c.personId) ?? [],
+            contributions: contributions.get(c.personId) ?? [],
+            rules: rulesFor(c.regionCode, c.classStart),
+          }),
+        );
+      }
+
+      // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check.
+      const toRemind = checks.filter((c) => !c.decided && !c.reminded && decisions.get(c.id)?.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
+      const reminders = await sendReminders(tx, sender, chunkId, toRemind);
+
+      // Uplifts for QUALIFIED checks (new or earlier), one per enrollment.
+      const qualifiedEnrollments = new Map<string, CheckRow>();
+      for (const c of checks) {
+        const status = c.decided ? c.status : decisions.get(c.id)!.status;
+        if (status === 'QUALIFIED' && !qualifiedEnrollments.has(c.enrollmentId)) qualifiedEnrollments.set(c.enrollmentId, c);
+      }
+      const upliftNotes = await fileUplifts(tx, today, [...qualifiedEnrollments.values()], records, contributions);
+
+      // Write every outcome in one statement.
+      const remindedIds = new Set(toRemind.map((c) => c.id));
+      const updates = checks
+        .filter((c) => !c.decided || upliftNotes.has(c.enrollmentId))
+        .map((c) => {
+          const d = decisions.get(c.id);
+          const note = upliftNotes.get(c.enrollmentId);
+          const base = (d ? d.evidence : (c.evidence as object | null)) ?? {};
+          const evidence = note && (d ? d.status === 'QUALIFIED' : c.status === 'QUALIFIED') ? { ...base, uplift: note } : base;
+          return {
+            id: c.id,
+            decided: c.decided,
+            status: d ? d.status : c.status,
+            final: d ? d.final : true,
+            evidence,
+            employerCreditCode: d?.employerCreditCode ?? null,
+            contractMonths: d?.contractMonths ?? null,
+            monthlyWageFen: d?.monthlyWageFen ?? null,
+            remind: remindedIds.has(c.id),
+          };
+        });
+      if (updates.length > 0) {
+        await tx.$executeRaw`
+          UPDATE "EmploymentCheck" k SET
+            status = CASE WHEN x.decided THEN k.status ELSE x.status::"EmploymentCheckStatus" END,
+            evidence = x.evidence,
+            "employerCreditCode" = CASE WHEN x.decided THEN k."employerCreditCode" ELSE x."employerCreditCode" END,
+            "contractMonths" = CASE WHEN x.decided THEN k."contractMonths" ELSE x."contractMonths" END,
+            "monthlyWageFen" = CASE WHEN x.decided THEN k."monthlyWageFen" ELSE x."monthlyWageFen" END,
+            "decidedAt" = CASE WHEN x.decided THEN k."decidedAt" WHEN x.final THEN now() ELSE NULL END,
+            "lastCheckedOn" = ${today}::date,
+            "runId" = ${chunk.runId}::uuid,
+            "reminderSentAt" = CASE WHEN x.remind THEN now() ELSE k."reminderSentAt" END,
+            "updatedAt" = now()
+          FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id uuid, decided boolean, status text, final boolean, evidence jsonb,
+            "employerCreditCode" text, "contractMonths" int, "monthlyWageFen" int, remind boolean)
+          WHERE k.id = x.id AND (k."decidedAt" IS NULL OR x.decided) AND (k."lastCheckedOn" IS NULL OR k."lastCheckedOn" <= ${today}::date)`;
+      }
+
+      let qualified = 0;
+      let employed = 0;
+      let closed = 0;
+      for (const d of decisions.values()) {
+        if (d.status === 'QUALIFIED') qualified += 1;
+        else if (d.final) {
+          closed += 1;
+          if (d.status === 'EMPLOYED') employed += 1;
+        }
+      }
+      const uplifts = [...upliftNotes.values()].filter((n) => 'claimNumber' in n).length;
+      const result: CheckChunkResult = { checked: checks.length, qualified, employed, closed, reminders, uplifts, skipped: false };
+
+      await tx.$executeRaw`
+        UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = ${checks.length} WHERE id = ${chunkId}::uuid`;
+      await tx.$executeRaw`
+        UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + ${result.checked},
+          qualified = qualified + ${result.qualified}, closed = closed + ${result.closed}, reminders = reminders + ${result.reminders},
+          status = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN 'SUCCEEDED'::"CheckRunStatus" ELSE status END,
+          "finishedAt" = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN now() ELSE "finishedAt" END
+        WHERE id = ${chunk.runId}::uuid`;
+      return result;
+    },
+    { timeoutMs: 120_000 },
+  );
+}
+
+async function evidenceOf(tx: Tx, personIds: string[]): Promise<{ records: Map<string, EvidenceRecord[]>; contributions: Map<string, ContributionMonth[]> }> {
+  const records = new Map<string, EvidenceRecord[]>();
+  const contributions = new Map<string, ContributionMonth[]>();
+  if (personIds.length === 0) return { records, contributions };
+  const recordRows = await tx.$queryRaw<Array<EvidenceRecord & { personId: string }>>`
+    SELECT id::text AS id, "personId"::text AS "personId", source::text AS source, confirmation::text AS confirmation,
+      "employerCreditCode", "employerName", "contractStart"::text AS "contractStart", "contractEnd"::text AS "contractEnd",
+      "contractMonths", "monthlyWageFen"
+    FROM "EmploymentRecord" WHERE "personId" = ANY(${personIds}::uuid[])`;
+  for (const { personId, ...r } of recordRows) {
+    const list = records.get(personId) ?? [];
+    list.push({ ...r, employerCreditCode: r.employerCreditCode?.trim() ?? null });
+    records.set(personId, list);
+  }
+  const contributionRows = await tx.$queryRaw<Array<{ personId: string; employerCreditCode: string; month: string; wageBaseFen: number | null }>>`
+    SELECT "personId"::text AS "personId", "employerCreditCode", month, max("wageBaseFen") AS "wageBaseFen"
+    FROM "SocialInsuranceContribution" WHERE "personId" = ANY(${personIds}::uuid[])
+    GROUP BY "personId", "employerCreditCode", month`;
+  for (const { personId, ...c } of contributionRows) {
+    const list = contributions.get(personId) ?? [];
+    list.push({ ...c, employerCreditCode: c.employerCreditCode.trim() });
+    contributions.set(personId, list);
+  }
+  return { records, contributions };
+}
+
+// ───────────────────────────── reminders ─────────────────────────────
+
+async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string, checks: CheckRow[]): Promise<number> {
+  if (checks.length === 0) return 0;
+  const byInstitution = new Map<string, CheckRow[]>();
+  for (const c of checks) {
+    const list = byInstitution.get(c.institutionId) ?? [];
+    list.push(c);
+    byInstitution.set(c.institutionId, list);
+  }
+  const staff = await tx.$queryRaw<Array<{ userId: string; organizationId: string }>>`
+    SELECT DISTINCT rb."userId"::text AS "userId", rb."organizationId"::text AS "organizationId"
+    FROM "RoleBinding" rb JOIN "User" u ON u.id = rb."userId"
+    WHERE rb.role = 'INSTITUTION_STAFF' AND u.status = 'ACTIVE' AND rb."organizationId" = ANY(${[...byInstitution.keys()]}::uuid[])`;
+  const messages: OutgoingNotification[] = [];
+  for (const s of staff) {
+    const list = byInstitution.get(s.organizationId) ?? [];
+    const first = list.reduce((d, c) => (c.dueOn < d ? c.dueOn : d), list[0]!.dueOn);
+    const classes = new Set(list.map((c) => c.classId)).size;
+    messages.push({
+      userId: s.userId,
+      kind: EMPLOYMENT_REMINDER_KIND,
+      title: '就业跟踪核查即将截止 / Employment follow-up closing soon',
+      body:
+        `${list.length}项就业核查(${classes}个培训班)尚无就业证据,最早于${first}截止。请提醒学员申报就业或联系用人单位确认。\n` +
+        `${list.length} employment check(s) in ${classes} class(es) have no evidence of employment yet; the first closes on ${first}. ` +
+        'Remind the trainees to report their jobs or ask the employers to confirm.',
+      dedupKey: `employment-reminder:${chunkId}:${s.organizationId}:${s.userId}`,
+    });
+  }
+  return sender.send(tx, messages);
+}
+
+// ───────────────────────────── uplift ─────────────────────────────
+
+type BaseRow = {
+  enrollmentId: string;
+  personId: string;
+  claimId: string;
+  claimNumber: string;
+  policyId: string;
+  basis: unknown;
+};
+
+async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
+  const lines = await tx.$queryRaw<
+    Array<{
+      personId: string;
+      kind: string;
+      part: string;
+      occupationCode: string | null;
+      level: string | null;
+      subsidyYear: number;
+      status: string;
+      claimStatus: string;
+      dedupKey: string;
+      amountFen: number;
+      countsTowardLimit: boolean;
+      limitSlot: number | null;
+      claimId: string;
+      policyCode: string;
+      policyVersion: number;
+    }>
+  >`
+    SELECT l."personId"::text AS "personId", l.kind::text AS kind, l.part::text AS part, l."occupationCode", l.level::text AS level,
+      l."subsidyYear", l.status::text AS status, c.status::text AS "claimStatus", l."dedupKey", l."amountFen", l."countsTowardLimit",
+      l."limitSlot", l."claimId"::text AS "claimId", p.code AS "policyCode", p.version AS "policyVersion"
+    FROM "SubsidyClaimLine" l JOIN "SubsidyClaim" c ON c.id = l."claimId" JOIN "SubsidyPolicy" p ON p.id = c."policyId"
+    WHERE l."personId" = ANY(${personIds}::uuid[])`;
+  return lines.map((l) => {
+    const status: HistoryLineStatus = l.status === 'REJECTED' ? 'REJECTED' : l.claimStatus === 'PAID' ? 'PAID' : l.status === 'ACCEPTED' ? 'ACCEPTED' : 'PENDING';
+    return {
+      personId: l.personId,
+      scheme: l.kind as PolicyKind,
+      part: l.part as HistoryLine['part'],
+      occupationCode: l.occupationCode,
+      level: l.level as HistoryLine['level'],
+      subsidyYear: l.subsidyYear,
+      status,
+      dedupKey: l.dedupKey,
+      amountFen: l.amountFen,
+      countsTowardLimit: l.countsTowardLimit,
+      limitSlot: l.limitSlot,
+      claimId: l.claimId,
+      policy: { code: l.policyCode, version: l.policyVersion },
+    };
+  });
+}
+
+/**
+ * File the uplift line of each QUALIFIED enrollment that has a live CLASS_HOUR base line and no
+ * uplift line yet. Returns a note per enrollment looked at (the line written, or why not).
+ */
+async function fileUplifts(
+  tx: Tx,
+  today: string,
+  qualified: CheckRow[],
+  records: Map<string, EvidenceRecord[]>,
+  contributions: Map<string, ContributionMonth[]>,
+): Promise<Map<string, UpliftNote>> {
+  const notes = new Map<string, UpliftNote>();
+  if (qualified.length === 0) return notes;
+  const bases = await tx.$queryRaw<BaseRow[]>`
+    SELECT b."enrollmentId"::text AS "enrollmentId", b."personId"::text AS "personId", bc.id::text AS "claimId", bc.number AS "claimNumber",
+      bc."policyId"::text AS "policyId", bc.computation->'basis' AS basis
+    FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
+    WHERE b."enrollmentId" = ANY(${qualified.map((c) => c.enrollmentId)}::uuid[]) AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN'
+      AND b.status <> 'REJECTED' AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN')
+      AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = b."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')
+    ORDER BY bc.id, b."enrollmentId"`;
+  if (bases.length === 0) return notes;
+
+  const byClaim = new Map<string, BaseRow[]>();
+  for (const b of bases) {
+    const list = byClaim.get(b.claimId) ?? [];
+    list.push(b);
+    byClaim.set(b.claimId, list);
+  }
+  const claimIds = [...byClaim.keys()].sort();
+  // Lock the CLASS_HOUR claims in a fixed order: two chunks of one class never open two supplementary claims.
+  const originals = await tx.$queryRaw<
+    Array<{ id: string; number: string; status: string; claimantId: string | null; claimantPersonId: string | null; regionCode: string; basisRef: string; policyId: string }>
+  >`
+    SELECT id::text AS id, number, status::text AS status, "claimantId"::text AS "claimantId", "claimantPersonId"::text AS "claimantPersonId",
+      "regionCode", "basisRef", "policyId"::text AS "policyId"
+    FROM "SubsidyClaim" WHERE id = ANY(${claimIds}::uuid[]) ORDER BY id FOR UPDATE`;
+  const policyRows = await tx.subsidyPolicy.findMany({
+    where: { id: { in: [...new Set(originals.map((o) => o.policyId))] } },
+    select: { id: true, code: true, version: true, regionCode: true, kind: true, effectiveFrom: true, effectiveTo: true, rules: true },
+  });
+  const policies = new Map(policyRows.map((p) => [p.id, validated(p)]));
+  const history = await historyOf(tx, [...new Set(bases.map((b) => b.personId))]);
+
+  for (const original of originals) {
+    if (original.status === 'REJECTED' || original.status === 'WITHDRAWN') continue;
+    const rows = byClaim.get(original.id) ?? [];
+    const policy = policies.get(original.policyId) ?? null;
+    const refuseAll = (rule: string, zh: string, en: string) => {
+      for (const r of rows) notes.set(r.enrollmentId, { refused: rule, zh, en, on: today });
+    };
+    if (!policy || policy.kind !== 'CLASS_HOUR') {
+      refuseAll('POLICY_NOT_IN_FORCE', `申领${original.number}的政策无效`, `The policy of claim ${original.number} is not valid`);
+      continue;
+    }
+    const stored = rows[0]!.basis as ClaimBasis | null;
+    const basis: ClaimBasis | null = stored && stored.type === 'CLASS' ? stored : null;
+    if (!basis) {
+      refuseAll('MISSING_FACT', `申领${original.number}未记录计算依据`, `Claim ${original.number} has no stored basis`);
+      continue;
+    }
+    const persons = [...new Map(rows.map((r) => [r.personId, r])).values()].map((r) => ({
+      personId: r.personId,
+      employment: contractEvidence(records.get(r.personId) ?? [], contributions.get(r.personId) ?? []).evidence,
+    }));
+    let computation: ReturnType<typeof computeClaim>;
+    try {
+      computation = computeClaim({ policy, kind: 'EMPLOYMENT_UPLIFT', basis, persons, history, filedOn: today });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      refuseAll(e.code, e.localized.zh, e.localized.en);
+      continue;
+    }
+    const enrollmentOf = new Map(rows.map((r) => [r.personId, r.enrollmentId]));
+    for (const x of computation.excluded) {
+      const enrollmentId = enrollmentOf.get(x.personId);
+      if (enrollmentId) notes.set(enrollmentId, { refused: x.rule, zh: x.zh, en: x.en, on: today });
+    }
+    if (computation.lines.length === 0) continue;
+
+    // Skip lines whose key is already live (a lost race elsewhere); ON CONFLICT covers the rest.
+    const live = await tx.$queryRaw<Array<{ dedupKey: string }>>`
+      SELECT "dedupKey" FROM "SubsidyClaimLine" WHERE "dedupKey" = ANY(${computation.lines.map((l) => l.dedupKey)}::text[]) AND status <> 'REJECTED'`;
+    const taken = new Set(live.map((l) => l.dedupKey));
+    const lines = computation.lines.filter((l) => !taken.has(l.dedupKey));
+    if (lines.length === 0) continue;
+
+    const open = await tx.$queryRaw<Array<{ id: string; number: string }>>`
+      SELECT id::text AS id, number FROM "SubsidyClaim"
+      WHERE "supplementsClaimId" = ${original.id}::uuid AND "claimKind" = 'EMPLOYMENT_UPLIFT' AND status = 'SUBMITTED'
+      ORDER BY "createdAt", id LIMIT 1 FOR UPDATE`;
+    let supplementary = open[0] ?? null;
+    let createdClaim = false;
+    if (!supplementary) {
+      const year = Number(today.slice(0, 4));
+      const number = claimNumber(original.regionCode, year, await nextSerial(tx, `claim:${original.regionCode}:${year}`));
+      const claim = await tx.subsidyClaim.create({
+        data: {
+          number,
+          claimantId: original.claimantId,
+          claimantPersonId: original.claimantPersonId,
+          regionCode: original.regionCode,
+          policyId: original.policyId,
+          kind: 'CLASS_HOUR',
+          claimKind: 'EMPLOYMENT_UPLIFT',
+          basisRef: original.basisRef,
+          computation: { basis, facts: { supplements: original.number }, excluded: [], filedOn: today } as object,
+          status: 'SUBMITTED',
+          totalFen: 0n,
+          submittedAt: new Date(),
+          supplementsClaimId: original.id,
+        },
+        select: { id: true, number: true },
+      });
+      supplementary = claim;
+      createdClaim = true;
+    }
+    const payload = lines.map((l) => ({
+      claimId: supplementary!.id,
+      personId: l.personId,
+      enrollmentId: enrollmentOf.get(l.personId) ?? null,
+      kind: l.scheme,
+      part: l.part,
+      occupationCode: l.occupationCode,
+      level: l.level,
+      basisRef: l.basisRef,
+      amountFen: l.amountFen,
+      subsidyYear: l.subsidyYear,
+      countsTowardLimit: l.countsTowardLimit,
+      limitSlot: l.limitSlot,
+      dedupKey: l.dedupKey,
+      explanation: l.explanation,
+    }));
+    // The partial unique index x_claim_line_dedup_active is the guarantee: a line already live is skipped, never doubled.
+    const inserted = await tx.$queryRaw<Array<{ personId: string; amountFen: number; dedupKey: string }>>`
+      INSERT INTO "SubsidyClaimLine" (id, "claimId", "personId", "enrollmentId", kind, part, "occupationCode", level, "basisRef",
+        "amountFen", "subsidyYear", "countsTowardLimit", "limitSlot", "dedupKey", explanation)
+      SELECT gen_random_uuid(), x."claimId", x."personId", x."enrollmentId", x.kind::"SubsidyKind", x.part::"ClaimLinePart", x."occupationCode",
+        x.level::"SkillLevel", x."basisRef", x."amountFen", x."subsidyYear", x."countsTowardLimit", x."limitSlot", x."dedupKey", x.explanation
+      FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS x("claimId" uuid, "personId" uuid, "enrollmentId" uuid, kind text, part text,
+        "occupationCode" text, level text, "basisRef" text, "amountFen" int, "subsidyYear" int, "countsTowardLimit" boolean, "limitSlot" int,
+        "dedupKey" text, explanation jsonb)
+      ON CONFLICT ("dedupKey") WHERE status <> 'REJECTED' DO NOTHING
+      RETURNING "personId"::text AS "personId", "amountFen", "dedupKey"`;
+    const added = inserted.reduce((s, l) => s + l.amountFen, 0);
+    if (inserted.length === 0) {
+      if (createdClaim) await tx.subsidyClaim.delete({ where: { id: supplementary.id } });
+      continue;
+    }
+    await tx.$executeRaw`UPDATE "SubsidyClaim" SET "totalFen" = "totalFen" + ${added}, "updatedAt" = now() WHERE id = ${supplementary.id}::uuid`;
+    await audit(tx, null, {
+      action: createdClaim ? 'claim.file' : 'claim.lines.add',
+      entityType: 'SubsidyClaim',
+      entityId: supplementary.id,
+      after: { number: supplementary.number, kind: 'EMPLOYMENT_UPLIFT', supplements: original.number, lines: inserted.length, addedFen: added },
+    });
+    for (const l of inserted) {
+      const enrollmentId = enrollmentOf.get(l.personId);
+      if (enrollmentId) notes.set(enrollmentId, { claimNumber: supplementary.number, amountFen: l.amountFen, dedupKey: l.dedupKey });
+    }
+  }
+  return notes;
+}
+
+// ───────────────────────────── sweeper ─────────────────────────────
+
+export interface SweepResult {
+  /** Chunks past their lease that were looked at. */
+  examined: number;
+  /** Of them, chunks whose job was missing, failed or finished without the chunk being DONE: enqueued again. */
+  requeued: number;
+}
+
+/**
+ * Re-enqueue the chunks of RUNNING runs that are not DONE and were (re-)enqueued more than `leaseMs`
+ * ago, when their job is gone from Redis (wiped, restarted, removed), failed, or completed without
+ * the chunk being DONE. Jobs still waiting or active are left alone (BullMQ's stalled-job check
+ * recovers an active job whose worker died). Every chunk looked at gets a fresh lease. A chunk
+ * enqueued MAX_CHUNK_ENQUEUES times is given up on (see there).
+ */
+export async function sweepCheckChunks(prisma: PrismaClient, queues: Queues, { leaseMs = DEFAULT_CHUNK_LEASE_MS }: { leaseMs?: number } = {}): Promise<SweepResult> {
+  const due = await prisma.$queryRaw<Array<{ id: string; runDate: string }>>`
+    SELECT ch.id::text AS id, r."runDate"::text AS "runDate"
+    FROM "EmploymentCheckChunk" ch JOIN "EmploymentCheckRun" r ON r.id = ch."runId"
+    WHERE r.status = 'RUNNING' AND ch.status <> 'DONE' AND ch.attempts < ${MAX_CHUNK_ENQUEUES}
+      AND COALESCE(ch."enqueuedAt", r."startedAt") < now() - make_interval(secs => ${leaseMs / 1000}::double precision)
+    ORDER BY ch."enqueuedAt" NULLS FIRST, ch.id LIMIT ${SWEEP_BATCH}`;
+  if (due.length === 0) return { examined: 0, requeued: 0 };
+  const queue = queues[EMPLOYMENT_CHECK_CHUNK_JOB.queue];
+  const requeue: Array<{ id: string; runDate: string }> = [];
+  const retried: string[] = [];
+  for (const c of due) {
+    const job = await queue.getJob(checkChunkJobId(c.id));
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'missing' || state === 'unknown') requeue.push(c);
+    else if (state === 'failed') {
+      await job!.retry('failed');
+      retried.push(c.id);
+    } else if (state === 'completed') {
+      await job!.remove();
+      requeue.push(c);
+    }
+  }
+  if (requeue.length > 0) {
+    await queue.addBulk(
+      requeue.map((c) => ({
+        name: EMPLOYMENT_CHECK_CHUNK_JOB.name,
+        data: { chunkId: c.id, runDate: c.runDate },
+        opts: { ...EMPLOYMENT_CHECK_CHUNK_JOB.options, jobId: checkChunkJobId(c.id) },
+      })),
+    );
+  }
+  const again = [...requeue.map((c) => c.id), ...retried];
+  await prisma.$executeRaw`
+    UPDATE "EmploymentCheckChunk" SET "enqueuedAt" = now(),
+      status = CASE WHEN status = 'DONE' THEN status ELSE 'ENQUEUED'::"CheckChunkStatus" END,
+      attempts = attempts + CASE WHEN id = ANY(${again}::uuid[]) THEN 1 ELSE 0 END
+    WHERE id = ANY(${due.map((c) => c.id)}::uuid[])`;
+  return { examined: due.length, requeued: again.length };
+}
+
+// ───────────────────────────── API use cases ─────────────────────────────
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The employment checks of one enrollment or of one class, as far as the actor may see the
+ * enrollments (scope.ts enrollmentScope). Exactly one of the two ids.
+ */
+export async function listEmploymentChecks(prisma: PrismaClient, actor: Actor, input: { enrollmentId?: string | null; classId?: string | null }) {
+  const { enrollmentId, classId } = input;
+  if ((enrollmentId ? 1 : 0) + (classId ? 1 : 0) !== 1) {
+    throw new DomainError('VALIDATION', { zh: '须且只能指定报名记录或培训班之一', en: 'Give exactly one of enrollmentId and classId' }, { field: enrollmentId ? 'classId' : 'enrollmentId' });
+  }
+  const id = (enrollmentId ?? classId)!;
+  if (!UUID.test(id)) throw new DomainError('VALIDATION', { zh: '编号格式无效', en: 'Not a valid id' }, { field: enrollmentId ? 'enrollmentId' : 'classId' });
+  return prisma.employmentCheck.findMany({
+    where: { enrollment: { AND: [enrollmentScope(actor), enrollmentId ? { id: enrollmentId } : { classId: classId! }] } },
+    orderBy: [{ enrollmentId: 'asc' }, { checkpointMonths: 'asc' }],
+    take: 10_000,
+  });
+}
+
+export interface RequestCheckRunResult {
+  runDate: string;
+  /** The day's run existed already: running it again resumes it (chunks not done are enqueued again). */
+  alreadyPlanned: boolean;
+}
+
+/**
+ * A bureau officer or administrator asks for the day's run now (for demos, or after an outage): an
+ * outbox event the relay turns into an `employment-check-run` job. Audited.
+ */
+export async function requestEmploymentCheckRun(prisma: PrismaClient, actor: Actor, input: { runDate: string }): Promise<RequestCheckRunResult> {
+  if (!hasRole(actor, 'BUREAU_OFFICER', 'SYSTEM_ADMIN')) {
+    throw new DomainError('FORBIDDEN', { zh: '只有人社部门或系统管理员可以启动就业核查', en: 'Only a bureau officer or an administrator may run the employment checks' });
+  }
+  assertDate(input.runDate, 'date');
+  return transaction(prisma, async (tx) => {
+    const existing = await tx.employmentCheckRun.findUnique({ where: { runDate: new Date(`${input.runDate}T00:00:00Z`) }, select: { id: true } });
+    await emit(tx, { type: OUTBOX_EVENT_TYPES.employmentCheckRunRequested, aggregateType: 'EmploymentCheckRun', aggregateId: input.runDate, payload: { runDate: input.runDate } });
+    await audit(tx, actor, { action: 'employment.checks.run', entityType: 'EmploymentCheckRun', entityId: existing?.id ?? input.runDate, after: { runDate: input.runDate } });
+    return { runDate: input.runDate, alreadyPlanned: existing !== null };
+  });
+}
