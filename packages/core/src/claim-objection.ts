@@ -4,7 +4,6 @@ import {
   assertMayActOnClaim,
   assertObjectionResolvable,
   assertObjectionWindow,
-  DEFAULT_CLAIM_ACTION_LEVELS,
   DomainError,
   shanghaiDate,
   statusAfterUpheldObjection,
@@ -12,7 +11,7 @@ import {
 import { isBureauCovering, notFound } from './access.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
-import { bureauRegions, type ClaimWorkflowOptions, checkReason, lockClaim } from './claim-review.ts';
+import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevels, lockClaim } from './claim-review.ts';
 import { claimScope } from './scope.ts';
 
 /**
@@ -97,7 +96,7 @@ export async function resolveObjection(
     if (!found) throw notFound('ClaimObjection', '公示异议');
     const claim = await lockClaim(tx, actor, found.claimId);
     const objection = await tx.claimObjection.findUniqueOrThrow({ where: { id: input.objectionId } });
-    assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'CLOSE_NOTICE', options.levels ?? DEFAULT_CLAIM_ACTION_LEVELS);
+    assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'CLOSE_NOTICE', await claimLevels(tx, claim, options));
     if (objection.status !== 'OPEN') {
       throw new DomainError(
         'INVALID_TRANSITION',

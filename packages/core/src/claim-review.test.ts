@@ -71,13 +71,13 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function classWithTrainees(count: number) {
+async function classWithTrainees(count: number, at: { institutionId: string; regionCode: string } = { institutionId: inst, regionCode: '141002' }) {
   const klass = await prisma.trainingClass.create({
     data: {
       code: `PX-R-${++n}`,
       name: '养老护理员',
-      institutionId: inst,
-      regionCode: '141002',
+      institutionId: at.institutionId,
+      regionCode: at.regionCode,
       occupationId,
       level: 'LEVEL_4',
       trainingType: 'EMPLOYMENT_SKILLS',
@@ -109,7 +109,7 @@ async function classWithTrainees(count: number) {
         number: `S00011414100226400${String(1000 + m)}`,
         kind: 'SKILL_LEVEL',
         personId: person.id,
-        issuerId: inst,
+        issuerId: at.institutionId,
         occupationId,
         level: 'LEVEL_4',
         issuedOn: new Date('2026-11-10T00:00:00Z'),
@@ -665,5 +665,85 @@ describe('claw-backs and balances per claimant and per person', () => {
     expect(await code(organizationBalance(prisma, staff, enterprise))).toBe('NOT_FOUND');
     expect(await code(organizationBalance(prisma, otherCounty, inst))).toBe('NOT_FOUND');
     expect(await code(organizationBalance(prisma, county, 'not-a-uuid'))).toBe('NOT_FOUND');
+  });
+});
+
+describe('review levels as policy data (rules.review)', () => {
+  // 襄汾县 has its own policy version: the city bureau alone reviews, approves, closes and pays.
+  const SINGLE_LEVEL = { review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY'] };
+  let xiangfenInst: string;
+  let xiangfenStaff: Actor;
+
+  async function xiangfenClaim(count = 1) {
+    const classId = await classWithTrainees(count, { institutionId: xiangfenInst, regionCode: '141023' });
+    const { claimId } = await fileClaim(prisma, xiangfenStaff, { kind: 'TRAINING', classId });
+    const lines = await prisma.subsidyClaimLine.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
+    return { claimId, decisions: lines.map((l) => ({ lineId: l.id, accept: true })) };
+  }
+
+  beforeAll(async () => {
+    xiangfenInst = (
+      await prisma.organization.create({ data: { name: '襄汾县培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141023', creditCode: '52141023MJ0000003C' } })
+    ).id;
+    xiangfenStaff = { userId: randomUUID(), username: 'xf-staff', sessionId: null, roles: [role({ role: 'INSTITUTION_STAFF', organizationId: xiangfenInst })] };
+    await prisma.subsidyPolicy.create({
+      data: {
+        code: 'XF-TRAINING',
+        version: 1,
+        name: '襄汾(市级一级审核)',
+        regionCode: '141023',
+        kind: 'TRAINING',
+        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+        rules: { ...RULES, review: SINGLE_LEVEL },
+        status: 'PUBLISHED',
+      },
+    });
+  });
+
+  it('the claim is judged by the levels of its own policy version: a county bureau is FORBIDDEN naming the levels, the city reviews', async () => {
+    const { claimId, decisions } = await xiangfenClaim();
+    const claim = await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: claimId }, include: { policy: { select: { code: true } } } });
+    expect(claim.policy.code).toBe('XF-TRAINING');
+    const forbidden = await errorOf(reviewClaim(prisma, otherCounty, { claimId, decisions }));
+    expect([forbidden.code, forbidden.details?.action, forbidden.details?.levels]).toEqual(['FORBIDDEN', 'REVIEW', ['CITY']]);
+    expect(forbidden.localized.zh).toBe('只有辖区内市级人社部门可以审核此补贴申领');
+    expect(forbidden.localized.en).toBe("Only a city bureau covering the claim's region may review it");
+    expect(await code(rejectClaim(prisma, otherCounty, { claimId, reason: '材料不全' }))).toBe('FORBIDDEN'); // a rejection at review takes the review levels
+    expect(await code(reviewClaim(prisma, province, { claimId, decisions }))).toBe('FORBIDDEN'); // the default would allow a province
+    expect((await reviewClaim(prisma, city, { claimId, decisions })).status).toBe('UNDER_REVIEW');
+    expect((await approveClaim(prisma, city, { claimId }, { now: FRIDAY_NOON })).status).toBe('PUBLIC_NOTICE');
+    expect(await code(closeNotice(prisma, province, { claimId, today: '2026-11-30' }))).toBe('FORBIDDEN');
+    expect((await closeNotice(prisma, city, { claimId, today: '2026-11-30' })).status).toBe('APPROVED');
+  });
+
+  it('options.levels still overrides the policy', async () => {
+    const { claimId, decisions } = await xiangfenClaim();
+    const levels = { REVIEW: ['COUNTY'], APPROVE: ['CITY'], CLOSE_NOTICE: ['CITY'], PAY: ['CITY'] } as const;
+    expect((await reviewClaim(prisma, otherCounty, { claimId, decisions }, { levels })).status).toBe('UNDER_REVIEW');
+  });
+
+  it('claims under a policy without rules.review keep the default: county review, city approval', async () => {
+    const c = await onNotice(1); // LF-TRAINING: reviewed by the county 141002 in the helper
+    expect((await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: c.claimId } })).status).toBe('PUBLIC_NOTICE');
+  });
+
+  it('paying checks the PAY levels of each claim\'s policy: a province batch cannot take a claim only the city may pay', async () => {
+    const { claimId, decisions } = await xiangfenClaim();
+    await reviewClaim(prisma, city, { claimId, decisions });
+    await approveClaim(prisma, city, { claimId }, { now: FRIDAY_NOON });
+    await closeNotice(prisma, city, { claimId, today: '2026-11-30' });
+    expect(await code(payClaim(prisma, province, { claimId, bankReference: 'SX-0001' }))).toBe('FORBIDDEN');
+    const provinceBatch = await createPaymentBatch(prisma, province, {}, { now: FRIDAY_NOON });
+    const refused = await errorOf(addClaimsToBatch(prisma, province, { batchId: provinceBatch.id, claimIds: [claimId] }));
+    expect([refused.code, refused.details?.row, refused.details?.levels]).toEqual(['FORBIDDEN', 0, ['CITY']]);
+    const lfClaim = await approved(1); // LF-TRAINING pays at city or province
+    expect((await addClaimsToBatch(prisma, province, { batchId: provinceBatch.id, claimIds: [lfClaim.claimId] })).claimCount).toBe(1);
+    const cityBatch = await createPaymentBatch(prisma, city, {}, { now: FRIDAY_NOON });
+    expect((await addClaimsToBatch(prisma, city, { batchId: cityBatch.id, claimIds: [claimId] })).claimCount).toBe(1);
+    await submitPaymentBatch(prisma, city, { batchId: cityBatch.id });
+    // The province covers the city's batch, but the claim's policy lets only the city pay it.
+    const confirm = await errorOf(confirmPaymentBatchPaid(prisma, province, { batchId: cityBatch.id, bankReference: 'SX-PB-1' }));
+    expect([confirm.code, confirm.details?.field, confirm.details?.claimId]).toEqual(['FORBIDDEN', 'batchId', claimId]);
+    expect((await confirmPaymentBatchPaid(prisma, city, { batchId: cityBatch.id, bankReference: 'SX-PB-1' })).status).toBe('PAID');
   });
 });

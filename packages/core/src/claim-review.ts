@@ -9,6 +9,7 @@ import {
   assertNoticeEnded,
   type ClaimAction,
   type ClaimActionLevels,
+  claimActionLevelsOf,
   claimantAccount,
   claimStepOf,
   claimTransition,
@@ -47,9 +48,10 @@ import { claimScope, organizationScope, personScope } from './scope.ts';
  */
 export interface ClaimWorkflowOptions {
   /**
-   * Bureau levels per step; defaults to county review, city approval (DEFAULT_CLAIM_ACTION_LEVELS).
-   * Not read from the claim's policy: policy rules are validated strictly by domain/subsidy/rules.ts,
-   * which has no levels key yet; a deployment passes its levels here.
+   * Bureau levels per step, overriding the claim's policy. Without it the levels are those of the
+   * policy version the claim was computed under (SubsidyClaim.policyId → `rules.review`, see
+   * claimLevels), which default to county review, city approval (DEFAULT_CLAIM_ACTION_LEVELS).
+   * Batch-wide checks of payment batches (no claim at hand) use this or the default.
    */
   levels?: ClaimActionLevels;
   /** The working-day calendar for the notice; defaults to the CalendarDay rows. */
@@ -64,6 +66,7 @@ export interface LineDecision {
   reason?: string | null;
 }
 
+const UUID = /^[0-9a-f-]{36}$/i;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const date = (d: string) => new Date(`${d}T00:00:00Z`);
 
@@ -89,17 +92,46 @@ export async function lockClaim(tx: Tx, actor: Actor, claimId: string) {
   return tx.subsidyClaim.findUniqueOrThrow({ where: { id: claimId } });
 }
 
-/** The next status for `action`, after checking the state and the acting bureau's level and region. */
-function step(actor: Actor, claim: { status: Parameters<typeof claimTransition>[0]; regionCode: string }, action: ClaimAction, options: ClaimWorkflowOptions) {
+/**
+ * The review levels of claims' policies, by policy id, in one query: `rules.review` of each policy
+ * version (domain claimActionLevelsOf; DEFAULT_CLAIM_ACTION_LEVELS when absent), or `options.levels`
+ * for every policy when given (then nothing is read).
+ */
+export async function claimLevelsByPolicy(
+  tx: Tx,
+  of: { policyIds: readonly string[] } | { claimIds: readonly string[] },
+  options: ClaimWorkflowOptions,
+): Promise<(policyId: string) => ClaimActionLevels> {
+  if (options.levels) {
+    const levels = options.levels;
+    return () => levels;
+  }
+  const where: Prisma.SubsidyPolicyWhereInput =
+    'policyIds' in of ? { id: { in: [...new Set(of.policyIds)] } } : { claims: { some: { id: { in: of.claimIds.filter((id) => UUID.test(id)) } } } };
+  const rows = await tx.subsidyPolicy.findMany({ where, select: { id: true, rules: true } });
+  const by = new Map(rows.map((r) => [r.id, claimActionLevelsOf(r.rules)]));
+  return (policyId) => by.get(policyId) ?? DEFAULT_CLAIM_ACTION_LEVELS;
+}
+
+/** The review levels of one claim: its policy's, unless `options.levels` overrides them. */
+export async function claimLevels(tx: Tx, claim: { policyId: string }, options: ClaimWorkflowOptions): Promise<ClaimActionLevels> {
+  return (await claimLevelsByPolicy(tx, { policyIds: [claim.policyId] }, options))(claim.policyId);
+}
+
+type StepClaim = { status: Parameters<typeof claimTransition>[0]; regionCode: string; policyId: string };
+
+/** The next status for `action`, after checking the state and the acting bureau's level (by the claim's policy) and region. */
+async function step(tx: Tx, actor: Actor, claim: StepClaim, action: ClaimAction, options: ClaimWorkflowOptions) {
   const to = claimTransition(claim.status, action);
-  assertMayActOnClaim(bureauRegions(actor), claim.regionCode, claimStepOf(action, claim.status), options.levels ?? DEFAULT_CLAIM_ACTION_LEVELS);
+  assertMayActOnClaim(bureauRegions(actor), claim.regionCode, claimStepOf(action, claim.status), await claimLevels(tx, claim, options));
   return to;
 }
 
 /**
- * County review: decide every pending line (accept, or reject with a reason). The claim goes to
- * UNDER_REVIEW for city approval; when every line is rejected the claim itself is REJECTED.
- * Rejected lines leave the partial unique indexes, so the person may be claimed again.
+ * Review (a county by default; the levels of the claim's policy): decide every pending line
+ * (accept, or reject with a reason). The claim goes to UNDER_REVIEW for approval; when every line
+ * is rejected the claim itself is REJECTED. Rejected lines leave the partial unique indexes, so the
+ * person may be claimed again.
  */
 export async function reviewClaim(
   prisma: PrismaClient,
@@ -109,7 +141,7 @@ export async function reviewClaim(
 ) {
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
-    let to = step(actor, claim, 'REVIEW', options);
+    let to = await step(tx, actor, claim, 'REVIEW', options);
     const lines = await tx.subsidyClaimLine.findMany({ where: { claimId: claim.id }, select: { id: true, status: true, amountFen: true } });
     const byId = new Map(input.decisions.map((d) => [d.lineId, d]));
     if (byId.size !== input.decisions.length) {
@@ -159,11 +191,14 @@ export async function reviewClaim(
   });
 }
 
-/** City approval: the claim goes on public notice (公示) from today for 5 working days. */
+/**
+ * Approval (a city by default; the levels of the claim's policy): the claim goes on public notice
+ * (公示) from today for 5 working days.
+ */
 export async function approveClaim(prisma: PrismaClient, actor: Actor, input: { claimId: string }, options: ClaimWorkflowOptions = {}) {
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
-    const to = step(actor, claim, 'APPROVE', options);
+    const to = await step(tx, actor, claim, 'APPROVE', options);
     const now = options.now ?? new Date();
     const startsOn = shanghaiDate(now);
     const { endsOn } = publicNoticeWindow(startsOn, options.calendar ?? (await workingCalendar(tx, startsOn)));
@@ -187,7 +222,7 @@ export async function rejectClaim(prisma: PrismaClient, actor: Actor, input: { c
   const reason = checkReason(input.reason, 'reason');
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
-    const to = step(actor, claim, 'REJECT', options);
+    const to = await step(tx, actor, claim, 'REJECT', options);
     await tx.subsidyClaimLine.updateMany({ where: { claimId: claim.id, status: { not: 'REJECTED' } }, data: { status: 'REJECTED', rejectionReason: reason } });
     const updated = await tx.subsidyClaim.update({
       where: { id: claim.id },
@@ -206,7 +241,7 @@ export async function rejectClaim(prisma: PrismaClient, actor: Actor, input: { c
 export async function closeNotice(prisma: PrismaClient, actor: Actor, input: { claimId: string; today?: string }, options: ClaimWorkflowOptions = {}) {
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
-    const to = step(actor, claim, 'CLOSE_NOTICE', options);
+    const to = await step(tx, actor, claim, 'CLOSE_NOTICE', options);
     const today = input.today ?? shanghaiDate(options.now ?? new Date());
     assertNoticeEnded(day(claim.noticeEndsOn!), today);
     const open = await tx.claimObjection.findMany({ where: { claimId: claim.id, status: 'OPEN' }, select: { id: true } });
@@ -338,7 +373,8 @@ export async function payClaim(prisma: PrismaClient, actor: Actor, input: { clai
   const bankReference = checkBankReference(input.bankReference);
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
-    assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'PAY', options.levels ?? DEFAULT_CLAIM_ACTION_LEVELS);
+    const levels = await claimLevels(tx, claim, options);
+    assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'PAY', levels);
     const key = claimPaymentKey(claim.id);
     const existing = await tx.payment.findUnique({ where: { idempotencyKey: key }, include: { batch: { select: { number: true } } } });
     if (existing?.status === 'CONFIRMED') {
@@ -352,7 +388,7 @@ export async function payClaim(prisma: PrismaClient, actor: Actor, input: { clai
         { field: 'claimId', batchNumber: existing.batch?.number ?? null },
       );
     }
-    const to = step(actor, claim, 'PAY', options);
+    const to = claimTransition(claim.status, 'PAY'); // levels checked above, before the idempotent return
     const amountFen = claim.approvedFen ?? 0n;
     if (amountFen <= 0n) {
       throw new DomainError('VALIDATION', { zh: '核准金额为零,无需拨付', en: 'The approved amount is zero; nothing to pay' }, { field: 'claimId' });

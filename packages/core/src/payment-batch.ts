@@ -14,7 +14,16 @@ import {
 import { notFound } from './access.ts';
 import type { Actor } from './actor.ts';
 import { audit } from './audit.ts';
-import { bureauRegions, type ClaimWorkflowOptions, checkBankReference, checkReason, claimPaymentKey, lockClaim, postPayments } from './claim-review.ts';
+import {
+  bureauRegions,
+  type ClaimWorkflowOptions,
+  checkBankReference,
+  checkReason,
+  claimLevelsByPolicy,
+  claimPaymentKey,
+  lockClaim,
+  postPayments,
+} from './claim-review.ts';
 import { paymentBatchScope } from './scope.ts';
 import { nextSerial } from './serial.ts';
 
@@ -29,7 +38,9 @@ import { nextSerial } from './serial.ts';
  * paid twice; removing it from an OPEN batch or cancelling the batch deletes that unpaid Payment
  * (no ledger entry refers to it yet), releasing the claim. The batch's totalFen and claimCount are
  * recomputed from its payments under the batch's row lock after every change.
- * Who acts: a bureau allowed to PAY (city or province by default) whose region covers the batch's.
+ * Who acts: a bureau allowed to PAY (city or province by default, or `options.levels`) whose region
+ * covers the batch's; each claim added or confirmed paid is also checked against the PAY levels of
+ * its own policy (`rules.review.pay`), read for all the claims in one query.
  */
 
 const UUID = /^[0-9a-f-]{36}$/i;
@@ -90,8 +101,8 @@ export async function createPaymentBatch(prisma: PrismaClient, actor: Actor, inp
 
 /**
  * Add APPROVED claims to an OPEN batch: each claim is in the batch's region, may be paid by the
- * actor, has a positive approved amount and is in no other batch (nor paid). All or nothing; an
- * error names the claim (details.row = its index in claimIds).
+ * actor (the PAY levels of the claim's policy), has a positive approved amount and is in no other
+ * batch (nor paid). All or nothing; an error names the claim (details.row = its index in claimIds).
  */
 export async function addClaimsToBatch(prisma: PrismaClient, actor: Actor, input: { batchId: string; claimIds: readonly string[] }, options: ClaimWorkflowOptions = {}) {
   if (input.claimIds.length === 0 || input.claimIds.length > MAX_CLAIMS_PER_ADD) {
@@ -104,6 +115,7 @@ export async function addClaimsToBatch(prisma: PrismaClient, actor: Actor, input
     const batch = await lockBatch(tx, actor, input.batchId);
     assertMayPay(actor, batch.regionCode, options);
     paymentBatchTransition(batch.status, 'ADD_CLAIM');
+    const levelsOf = await claimLevelsByPolicy(tx, { claimIds: input.claimIds }, options);
     // Lock in id order, so two batches adding overlapping claims cannot deadlock.
     const order = [...input.claimIds.entries()].sort((a, b) => (a[1] < b[1] ? -1 : 1));
     const added: Array<{ claimId: string; amountFen: bigint }> = [];
@@ -117,7 +129,7 @@ export async function addClaimsToBatch(prisma: PrismaClient, actor: Actor, input
         if (!regionCovers(batch.regionCode, claim.regionCode)) {
           throw new DomainError('VALIDATION', { zh: `申领${claim.number}不属于批次所在地区`, en: `Claim ${claim.number} is not in the batch's region ${batch.regionCode}` });
         }
-        assertMayPay(actor, claim.regionCode, options);
+        assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'PAY', levelsOf(claim.policyId));
         const existing = await tx.payment.findUnique({ where: { idempotencyKey: claimPaymentKey(claim.id) }, include: { batch: { select: { number: true } } } });
         if (existing) {
           throw new DomainError(
@@ -220,9 +232,17 @@ export async function confirmPaymentBatchPaid(prisma: PrismaClient, actor: Actor
     const claimIds = payments.map((p) => p.claimId);
     await tx.$queryRaw`SELECT id FROM "SubsidyClaim" WHERE id = ANY(${claimIds}::uuid[]) ORDER BY id FOR UPDATE`;
     const claims = new Map((await tx.subsidyClaim.findMany({ where: { id: { in: claimIds } } })).map((c) => [c.id, c]));
+    const levelsOf = await claimLevelsByPolicy(tx, { policyIds: [...claims.values()].map((c) => c.policyId) }, options);
     const items = payments.map((payment) => {
       const claim = claims.get(payment.claimId)!;
       claimTransition(claim.status, 'PAY'); // still APPROVED: nothing else moves a claim in a batch
+      try {
+        // The confirming bureau pays: it must be allowed to by each claim's policy, like the one that added it.
+        assertMayActOnClaim(bureauRegions(actor), claim.regionCode, 'PAY', levelsOf(claim.policyId));
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        throw new DomainError(e.code, { zh: `申领${claim.number}:${e.localized.zh}`, en: `Claim ${claim.number}: ${e.localized.en}` }, { ...e.details, field: 'batchId', claimId: claim.id });
+      }
       return { claim, payment };
     });
     await postPayments(tx, actor, items, { bankReference, now });

@@ -19,12 +19,15 @@ import {
   type WorkingCalendar,
   allowedClaimActions,
   assertMayActOnClaim,
+  type ClaimAction,
+  type ClaimActionLevels,
   assertNoticeEnded,
   claimStepOf,
   claimTransition,
   mayActOnClaim,
   publicNoticeWindow,
 } from './claim-workflow';
+import { claimActionLevelsOf } from './rules';
 
 describe('addWorkingDays skips Saturdays, Sundays and given holidays', () => {
   it.each([
@@ -120,6 +123,44 @@ describe('which bureau acts', () => {
     expect(mayActOnClaim('141000', county, 'APPROVE', levels)).toBe(false);
     expect(mayActOnClaim('140000', county, 'APPROVE', levels)).toBe(true);
     expect(() => assertMayActOnClaim(['141000'], county, 'REVIEW', levels)).toThrow(DomainError);
+  });
+
+  // The levels of a policy's rules.review (read by claimActionLevelsOf) decide who acts.
+  const SINGLE_CITY = claimActionLevelsOf({ review: { review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY'] } });
+  const COUNTY_ONLY = claimActionLevelsOf({ review: { review: ['COUNTY'], approve: ['COUNTY'], closeNotice: ['COUNTY'], pay: ['CITY', 'PROVINCE'] } });
+  const DEFAULT = claimActionLevelsOf({});
+  it.each<[string, ClaimActionLevels, string, Exclude<ClaimAction, 'REJECT'>, boolean]>([
+    ['default', DEFAULT, '141002', 'REVIEW', true],
+    ['default', DEFAULT, '141000', 'REVIEW', true],
+    ['default', DEFAULT, '141002', 'APPROVE', false],
+    ['default', DEFAULT, '141000', 'PAY', true],
+    ['single city', SINGLE_CITY, '141002', 'REVIEW', false],
+    ['single city', SINGLE_CITY, '141000', 'REVIEW', true],
+    ['single city', SINGLE_CITY, '140000', 'REVIEW', false],
+    ['single city', SINGLE_CITY, '141000', 'APPROVE', true],
+    ['single city', SINGLE_CITY, '141000', 'CLOSE_NOTICE', true],
+    ['single city', SINGLE_CITY, '140000', 'PAY', false],
+    ['county only', COUNTY_ONLY, '141002', 'APPROVE', true],
+    ['county only', COUNTY_ONLY, '141000', 'APPROVE', false],
+    ['county only', COUNTY_ONLY, '141021', 'APPROVE', false], // another county
+    ['county only', COUNTY_ONLY, '141002', 'PAY', false],
+    ['county only', COUNTY_ONLY, '140000', 'PAY', true],
+  ])('policy levels %s: bureau %s may %s → %s', (_name, levels, bureau, action, allowed) => {
+    expect(mayActOnClaim(bureau, county, action, levels)).toBe(allowed);
+  });
+
+  it('FORBIDDEN names the levels of the step, in both languages and in details', () => {
+    try {
+      assertMayActOnClaim(['141002'], county, 'REVIEW', SINGLE_CITY);
+      throw new Error('expected FORBIDDEN');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      const err = e as DomainError;
+      expect(err.code).toBe('FORBIDDEN');
+      expect(err.localized.zh).toBe('只有辖区内市级人社部门可以审核此补贴申领');
+      expect(err.localized.en).toBe("Only a city bureau covering the claim's region may review it");
+      expect(err.details).toEqual({ action: 'REVIEW', levels: ['CITY'] });
+    }
   });
 });
 

@@ -11,7 +11,9 @@ import { addDays, assertCalendarDate } from './dates';
  *   APPROVED → PAID
  *   SUBMITTED | UNDER_REVIEW → REJECTED (at review or at approval, with a reason)
  * REVIEW decides every line in one step and leaves the claim UNDER_REVIEW for approval.
- * Who acts: a bureau covering the claim's region at one of the configured levels per step.
+ * Who acts: a bureau covering the claim's region at one of the configured levels per step. The
+ * levels are data: `rules.review` of the policy version the claim was computed under (read by
+ * domain/subsidy/rules.ts), DEFAULT_CLAIM_ACTION_LEVELS when the policy has none.
  */
 export type ClaimWorkflowStatus =
   | 'DRAFT'
@@ -50,12 +52,29 @@ export function claimStepOf(action: ClaimAction, from: ClaimWorkflowStatus): Exc
   return from === 'UNDER_REVIEW' ? 'APPROVE' : 'REVIEW';
 }
 
+/**
+ * County review, city approval: the levels of every policy without `rules.review`. Policies
+ * published before the levels were data are read with these, so changing them would change who
+ * may act on those policies' claims: a different practice goes into a policy's `rules.review`.
+ */
 export const DEFAULT_CLAIM_ACTION_LEVELS: ClaimActionLevels = {
   REVIEW: ['COUNTY', 'CITY', 'PROVINCE'],
   APPROVE: ['CITY', 'PROVINCE'],
   CLOSE_NOTICE: ['CITY', 'PROVINCE'],
   PAY: ['CITY', 'PROVINCE'],
 };
+
+/** Region levels from the lowest up. */
+export const REGION_LEVELS: readonly RegionLevel[] = ['COUNTY', 'CITY', 'PROVINCE'];
+
+/** 0 for a county, 1 for a city, 2 for a province. */
+export function regionLevelRank(level: RegionLevel): number {
+  return REGION_LEVELS.indexOf(level);
+}
+
+/** The keys of `rules.review` in a policy, and the step each one configures. */
+export const CLAIM_REVIEW_RULE_KEYS = { review: 'REVIEW', approve: 'APPROVE', closeNotice: 'CLOSE_NOTICE', pay: 'PAY' } as const;
+export type ClaimReviewRuleKey = keyof typeof CLAIM_REVIEW_RULE_KEYS;
 
 /** Working days of the public notice (公示期). */
 export const PUBLIC_NOTICE_WORKING_DAYS = 5;
@@ -127,7 +146,7 @@ export function assertMayActOnClaim(
       zh: `只有辖区内${allowed.map(levelZh).join('、')}人社部门可以${ACTION_ZH[action]}此补贴申领`,
       en: `Only a ${allowed.join('/').toLowerCase()} bureau covering the claim's region may ${action.toLowerCase().replace('_', ' ')} it`,
     },
-    { action },
+    { action, levels: [...allowed] },
   );
 }
 

@@ -30,6 +30,11 @@ describe('validatePolicy', () => {
     ['end before start', { effectiveTo: '2022-06-30' }, 'effectiveTo'],
     ['bad start', { effectiveFrom: '2022-02-30' }, 'effectiveFrom'],
     ['bad rules', { rules: {} }, 'rules.payee'],
+    [
+      'review levels approving below review',
+      { rules: { ...(LINFEN_TRAINING.rules as object), review: { review: ['CITY'], approve: ['COUNTY'], closeNotice: ['CITY'], pay: ['CITY'] } } },
+      'rules.review.approve',
+    ],
   ])('%s → VALIDATION on %s', (_name, change, field) => {
     try {
       validatePolicy({ ...LINFEN_TRAINING, ...change });

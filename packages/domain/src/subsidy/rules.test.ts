@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../errors';
+import { DEFAULT_CLAIM_ACTION_LEVELS } from './claim-workflow';
 import {
   BAYANNUR_CLASS_HOUR,
   EXAMPLE_POLICIES,
@@ -11,7 +12,7 @@ import {
   SHANXI_SKILL_UPGRADE,
 } from './fixtures';
 import type { PolicyRecord } from './policy';
-import { type PolicyKind, validatePolicyRules } from './rules';
+import { claimActionLevelsOf, type PolicyKind, validatePolicyRules } from './rules';
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -144,5 +145,68 @@ describe('a bad rule is a VALIDATION error naming the field', () => {
     ['the once flag on a kind that does not pay per level', () => validate(BAYANNUR_CLASS_HOUR, { sameOccupationAndLevelOnce: true }), 'rules.sameOccupationAndLevelOnce'],
   ])('%s', (_name, fn, field) => {
     expect(fieldOf(fn)).toBe(field);
+  });
+});
+
+describe('rules.review: the bureau levels of each claim-review step, as data', () => {
+  const SINGLE_LEVEL = { review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY'] };
+  it.each<[string, unknown, Record<string, readonly string[]>]>([
+    ['missing: the default, county review and city approval', undefined, DEFAULT_CLAIM_ACTION_LEVELS],
+    ['single level (the city does everything)', SINGLE_LEVEL, { REVIEW: ['CITY'], APPROVE: ['CITY'], CLOSE_NOTICE: ['CITY'], PAY: ['CITY'] }],
+    [
+      'county review, city approval, city or province pays',
+      { review: ['COUNTY', 'CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY', 'PROVINCE'] },
+      { REVIEW: ['COUNTY', 'CITY'], APPROVE: ['CITY'], CLOSE_NOTICE: ['CITY'], PAY: ['CITY', 'PROVINCE'] },
+    ],
+    [
+      'a county both reviews and approves; the city pays',
+      { review: ['COUNTY'], approve: ['COUNTY'], closeNotice: ['COUNTY'], pay: ['CITY'] },
+      { REVIEW: ['COUNTY'], APPROVE: ['COUNTY'], CLOSE_NOTICE: ['COUNTY'], PAY: ['CITY'] },
+    ],
+    [
+      'county finance pays what the province approved (pay is not ordered)',
+      { review: ['CITY'], approve: ['PROVINCE'], closeNotice: ['PROVINCE'], pay: ['COUNTY'] },
+      { REVIEW: ['CITY'], APPROVE: ['PROVINCE'], CLOSE_NOTICE: ['PROVINCE'], PAY: ['COUNTY'] },
+    ],
+  ])('%s', (_name, review, expected) => {
+    expect(claimActionLevelsOf(review === undefined ? {} : { review })).toEqual(expected);
+    for (const p of EXAMPLE_POLICIES) {
+      const typed = review === undefined ? validate(p) : validate(p, { review });
+      expect(typed.review).toEqual(expected);
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ['null (omit the key for the default)', null, 'rules.review'],
+    ['a list instead of the steps', ['CITY'], 'rules.review'],
+    ['a step missing', { review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'] }, 'rules.review.pay'],
+    ['an unknown step', { ...SINGLE_LEVEL, reject: ['CITY'] }, 'rules.review.reject'],
+    ['an empty list', { ...SINGLE_LEVEL, review: [] }, 'rules.review.review'],
+    ['not a list', { ...SINGLE_LEVEL, closeNotice: 'CITY' }, 'rules.review.closeNotice'],
+    ['an unknown level', { ...SINGLE_LEVEL, pay: ['CITY', 'NATIONAL'] }, 'rules.review.pay.1'],
+    ['a lower-case level', { ...SINGLE_LEVEL, approve: ['city'] }, 'rules.review.approve.0'],
+    ['a level twice', { ...SINGLE_LEVEL, pay: ['CITY', 'CITY'] }, 'rules.review.pay'],
+    ['approval below review', { ...SINGLE_LEVEL, approve: ['COUNTY'] }, 'rules.review.approve'],
+    ['approval reaching below review', { ...SINGLE_LEVEL, approve: ['COUNTY', 'CITY'] }, 'rules.review.approve'],
+  ])('%s → VALIDATION on %s', (_name, review, field) => {
+    expect(fieldOf(() => claimActionLevelsOf({ review }))).toBe(field);
+    for (const p of EXAMPLE_POLICIES) expect(fieldOf(() => validate(p, { review }))).toBe(field);
+  });
+
+  it('names the field in both languages; approval below review names the lowest review level', () => {
+    try {
+      claimActionLevelsOf({ review: { ...SINGLE_LEVEL, approve: ['COUNTY'] } });
+      throw new Error('expected an error');
+    } catch (e) {
+      expect((e as DomainError).localized.zh).toContain('rules.review.approve');
+      expect((e as DomainError).localized.zh).toContain('CITY');
+      expect((e as DomainError).localized.en).toContain('rules.review.approve');
+      expect((e as DomainError).localized.en).toContain('(CITY)');
+    }
+  });
+
+  it('reads only the review key of stored rules, of any kind', () => {
+    expect(claimActionLevelsOf({ payee: 'nonsense', review: SINGLE_LEVEL }).APPROVE).toEqual(['CITY']);
+    expect(fieldOf(() => claimActionLevelsOf('{}'))).toBe('rules');
   });
 });

@@ -1,7 +1,16 @@
 import { DomainError, type LocalizedText } from '../errors';
+import type { RegionLevel } from '../identifiers/region-code';
 import { PRIORITY_GROUPS, type PriorityGroup } from '../person';
 import { SKILL_LEVELS, type SkillLevel, skillLevelRank } from '../skill-level';
 import type { AgeRange } from '../training-policy';
+import {
+  CLAIM_REVIEW_RULE_KEYS,
+  type ClaimActionLevels,
+  type ClaimReviewRuleKey,
+  DEFAULT_CLAIM_ACTION_LEVELS,
+  REGION_LEVELS,
+  regionLevelRank,
+} from './claim-workflow';
 import { BP_SCALE } from './money';
 
 /**
@@ -10,7 +19,9 @@ import { BP_SCALE } from './money';
  * field (`details.field`, e.g. "rules.amountFenByTierAndLevel.1.LEVEL_5").
  *
  * Every field is required (nullable where "none" makes sense): a published policy must mean the
- * same thing forever, so nothing is filled in from defaults in code. Unknown fields are rejected,
+ * same thing forever, so nothing is filled in from defaults in code. The one exception is `review`
+ * (who reviews, approves, closes the notice and pays): policies published before it existed cannot
+ * be edited, so a missing key reads as DEFAULT_CLAIM_ACTION_LEVELS. Unknown fields are rejected,
  * so a misspelt cap cannot be silently ignored. Amounts are whole fen, shares whole basis points.
  * The only free-text field is `assumptions` (where the figures are demo assumptions, say so).
  */
@@ -133,6 +144,11 @@ export interface CommonRules {
   /** A higher level of the same occupation already held or subsidised bars this line's level. */
   higherLevelBarsLower: boolean;
   exclusions: readonly SchemeExclusion[];
+  /**
+   * Bureau levels allowed at each step of the claim review, from the optional `rules.review`
+   * (see readReviewLevels); DEFAULT_CLAIM_ACTION_LEVELS (county review, city approval) when absent.
+   */
+  review: ClaimActionLevels;
   assumptions: string | null;
 }
 
@@ -375,6 +391,50 @@ function readEmploymentCondition(f: Fields): EmploymentCondition {
   };
 }
 
+/**
+ * `rules.review`: the region levels allowed at each step of the claim review, e.g. a single-level
+ * deployment `{ review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY'] }`.
+ * Missing (undefined) → DEFAULT_CLAIM_ACTION_LEVELS; null is refused (there is no "nobody").
+ * All four steps are required once the key is given, so a policy states its practice whole rather
+ * than half-inheriting a default; each is a non-empty list of PROVINCE/CITY/COUNTY without repeats.
+ * A rejection takes the levels of the step it happens at (claimStepOf), so it has no key.
+ *
+ * One rule between steps: approval is never delegated below review. The lowest level that may
+ * approve must not be below the lowest level that may review (review ['CITY'] with approve
+ * ['COUNTY'] would let a county approve what only the city may review: the 审核 → 审批 hierarchy
+ * upside down). Equal levels are allowed (a county, or a city, both reviewing and approving).
+ * closeNotice and pay are not ordered against review: who keeps the notice and who holds the money
+ * varies by deployment (e.g. county finance paying what the city approved).
+ */
+function readReviewLevels(value: unknown, field: string): ClaimActionLevels {
+  if (value === undefined) return DEFAULT_CLAIM_ACTION_LEVELS;
+  const f = new Fields(readObject(value, field), field);
+  const levels = {} as Record<keyof ClaimActionLevels, RegionLevel[]>;
+  for (const key of Object.keys(CLAIM_REVIEW_RULE_KEYS) as ClaimReviewRuleKey[]) {
+    levels[CLAIM_REVIEW_RULE_KEYS[key]] = readUniqueEnumList(f.required(key), f.at(key), REGION_LEVELS);
+  }
+  f.finish();
+  const lowest = (list: readonly RegionLevel[]) => Math.min(...list.map(regionLevelRank));
+  if (lowest(levels.APPROVE) < lowest(levels.REVIEW)) {
+    const reviewFrom = REGION_LEVELS[lowest(levels.REVIEW)];
+    throw invalid(
+      f.at('approve'),
+      `的最低层级不得低于审核(review)的最低层级${reviewFrom}`,
+      `must not go below the lowest review level (${reviewFrom}): approval is never delegated below review`,
+    );
+  }
+  return levels;
+}
+
+/**
+ * The claim-review levels of stored policy rules of any kind: reads `rules.review` alone (the rest
+ * is the calculator's business), DEFAULT_CLAIM_ACTION_LEVELS when absent. Throws VALIDATION naming
+ * the field ("rules.review.approve") like validatePolicyRules.
+ */
+export function claimActionLevelsOf(rules: unknown): ClaimActionLevels {
+  return readReviewLevels(readObject(rules, 'rules').review, 'rules.review');
+}
+
 function readCommon(kind: PolicyKind, f: Fields): CommonRules {
   // Read in the order of the interface, so the first bad field reported is predictable.
   const payee = readEnum(f.required('payee'), f.at('payee'), ALLOWED_PAYEES[kind]);
@@ -397,6 +457,7 @@ function readCommon(kind: PolicyKind, f: Fields): CommonRules {
     e.finish();
     return out;
   });
+  const review = readReviewLevels(f.optional('review'), f.at('review'));
   const assumptions = f.optional('assumptions');
   if (assumptions !== undefined && typeof assumptions !== 'string') {
     throw invalid(f.at('assumptions'), '须为文字', 'must be text');
@@ -411,6 +472,7 @@ function readCommon(kind: PolicyKind, f: Fields): CommonRules {
     maxSubsidiesPerYear,
     higherLevelBarsLower,
     exclusions,
+    review,
     assumptions: assumptions ?? null,
   };
 }
