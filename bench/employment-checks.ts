@@ -262,7 +262,11 @@ export async function generateEmploymentData(url: string, o: GenerateOptions): P
           `INSERT INTO "SubsidyClaim"(id, number, "claimantId", "regionCode", "policyId", kind, "claimKind", "basisRef",
                          computation, status, "totalFen", "approvedFen", "submittedAt", "decidedAt", "updatedAt")
           SELECT md5('q' || k)::uuid, 'BENCH-CH-' || k, md5('inst')::uuid, '150800', md5('policy')::uuid, 'CLASS_HOUR', 'CLASS_HOUR',
-                 'class:' || md5('k' || k)::uuid, '{}', 'APPROVED', 50 * 96000, 50 * 96000,
+                 'class:' || md5('k' || k)::uuid,
+                 jsonb_build_object('basis', jsonb_build_object('type', 'CLASS', 'classId', md5('k' || k)::uuid,
+                   'occupationCode', (ARRAY['4-10-01-05','4-03-02-01','6-31-01-03'])[1 + k % 3], 'occupationTier', 1 + k % 3,
+                   'targetLevel', 'LEVEL_4', 'startDate', (d - 20)::text, 'completedOn', d::text)),
+                 'APPROVED', 50 * 96000, 50 * 96000,
                  (d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai', (d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai', now()
           FROM (SELECT k, ${classDay('k')} AS d FROM generate_series(10, ${classes}, 10) k) s;
           INSERT INTO "SubsidyClaimLine"(id, "claimId", "personId", "enrollmentId", kind, part, "occupationCode", level,
@@ -617,7 +621,8 @@ async function sqlReference(
     const t0 = performance.now();
     const r = await c.query(`CREATE TEMP TABLE ref_decision AS
       SELECT ec.id,
-             CASE WHEN q.ok THEN 'QUALIFIED' WHEN s.ok OR r.ok THEN 'EMPLOYED' WHEN ec."dueOn" <= ${rd} THEN 'NOT_EMPLOYED' ELSE 'PENDING' END AS status
+             -- A window is open through its last day (dueOn): it closes once the run date is past it.
+             CASE WHEN q.ok THEN 'QUALIFIED' WHEN s.ok OR r.ok THEN 'EMPLOYED' WHEN ec."dueOn" < ${rd} THEN 'NOT_EMPLOYED' ELSE 'PENDING' END AS status
       FROM "EmploymentCheck" ec
       JOIN "Enrollment" e ON e.id = ec."enrollmentId"
       CROSS JOIN LATERAL (

@@ -17,7 +17,7 @@ import {
   startOutboxRelay,
   upsertJobSchedulers,
 } from '@vtc/jobs';
-import { piiKeysFrom } from '@vtc/core';
+import { closeSqlSessions, piiKeysFrom } from '@vtc/core';
 import { FlowProducer, type FlowJob, Worker } from 'bullmq';
 import { HANDLERS } from './handlers/index.ts';
 import { createProcessor, type WorkerHooks } from './processor.ts';
@@ -84,6 +84,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   try {
     const prisma = createPrisma(config.DATABASE_URL);
     cleanups.push(() => prisma.$disconnect());
+    cleanups.push(() => closeSqlSessions(prisma));
     await prisma.$queryRaw`SELECT 1`;
 
     const workerRedis = createRedis(config.REDIS_URL, { role: 'worker', logger, connectionName: 'vtc-worker' });
@@ -141,6 +142,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await closeQueues(queues);
         await flows.close();
         await Promise.all([closeRedis(workerRedis), closeRedis(producerRedis)]);
+        await closeSqlSessions(prisma);
         await prisma.$disconnect();
       })();
       return stopping;

@@ -27,6 +27,7 @@ import { audit } from './audit.ts';
 import { emit } from './outbox.ts';
 import { enrollmentScope, hasRole } from './scope.ts';
 import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from './notification-sender.ts';
+import { type SqlSession, sqlTransaction } from './pg-session.ts';
 import { nextSerial } from './serial.ts';
 import { claimNumber } from './subsidy-claim.ts';
 
@@ -75,7 +76,7 @@ const SWEEP_BATCH = 5_000;
  */
 export const MAX_CHUNK_ENQUEUES = 20;
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const day = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 function assertDate(value: string, field: string): void {
   if (typeof value !== 'string' || !isCalendarDate(value)) {
@@ -84,15 +85,26 @@ function assertDate(value: string, field: string): void {
 }
 
 /** SQL: is check `k` open (to be looked at by a run)? */
-const OPEN_CHECK = Prisma.sql`(k."decidedAt" IS NULL OR (k.status = 'QUALIFIED'
+const OPEN_CHECK_SQL = `(k."decidedAt" IS NULL OR (k.status = 'QUALIFIED'
   AND EXISTS (SELECT 1 FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
     WHERE b."enrollmentId" = k."enrollmentId" AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN' AND b.status <> 'REJECTED'
       AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN'))
   AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = k."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')))`;
+const OPEN_CHECK = Prisma.raw(OPEN_CHECK_SQL);
 
 // ───────────────────────────── policies ─────────────────────────────
 
-type PolicyRow = { id: string; code: string; version: number; regionCode: string; kind: string; effectiveFrom: Date; effectiveTo: Date | null; rules: unknown };
+type PolicyRow = { id: string; code: string; version: number; regionCode: string; kind: string; effectiveFrom: Date | string; effectiveTo: Date | string | null; rules: unknown };
+
+/** The same through a chunk's SQL session (dates as text). */
+async function publishedPoliciesSql(sql: SqlSession, kinds: PolicyKind[]): Promise<PolicyRow[]> {
+  return sql.query<PolicyRow>(
+    `SELECT id::text AS id, code, version, "regionCode", kind::text AS kind, "effectiveFrom"::text AS "effectiveFrom",
+       "effectiveTo"::text AS "effectiveTo", rules
+     FROM "SubsidyPolicy" WHERE kind::text = ANY($1::text[]) AND status::text IN ('PUBLISHED', 'ACTIVE')`,
+    [kinds],
+  );
+}
 
 async function publishedPolicies(db: Tx | PrismaClient, kinds: PolicyKind[]): Promise<PolicyRow[]> {
   return db.subsidyPolicy.findMany({
@@ -324,29 +336,40 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
   assertDate(today, 'today');
   const reminderDays = options.reminderDays ?? DEFAULT_REMINDER_DAYS;
   const sender = options.sender ?? new InAppNotificationSender();
-  return transaction(
+  // The chunk's own statements (lock, read, decide, one UPDATE of all outcomes, DONE) run in one
+  // transaction on a node-postgres session (see pg-session.ts). Reminders and uplift lines are written
+  // through Prisma, while the chunk row is locked, in a transaction of their own that commits first:
+  // both are idempotent (notification dedupKey, uplift dedupKey), so a chunk that fails after them and
+  // runs again adds nothing twice; it only leaves the uplift note out of that check's evidence (the
+  // line itself names the enrollment).
+  return sqlTransaction(
     prisma,
-    async (tx) => {
-      const chunks = await tx.$queryRaw<Array<{ id: string; runId: string; status: string; from: string; to: string }>>`
-        SELECT id::text AS id, "runId"::text AS "runId", status::text AS status, "fromEnrollmentId"::text AS "from", "toEnrollmentId"::text AS "to"
-        FROM "EmploymentCheckChunk" WHERE id = ${chunkId}::uuid FOR UPDATE`;
+    async (sql, tx) => {
+      const sideEffects = <T>(fn: (t: Tx) => Promise<T>): Promise<T> => (tx ? fn(tx) : transaction(prisma, fn, { timeoutMs: 120_000 }));
+      const chunks = await sql.query<{ id: string; runId: string; status: string; from: string; to: string }>(
+        `SELECT id::text AS id, "runId"::text AS "runId", status::text AS status, "fromEnrollmentId"::text AS "from", "toEnrollmentId"::text AS "to"
+         FROM "EmploymentCheckChunk" WHERE id = $1::uuid FOR UPDATE`,
+        [chunkId],
+      );
       const chunk = chunks[0];
       if (!chunk) throw new DomainError('NOT_FOUND', { zh: '核查分块不存在', en: 'Employment-check chunk not found' }, { field: 'chunkId' });
       const none: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0, uplifts: 0, skipped: true };
       if (chunk.status === 'DONE') return none;
 
-      const checks = await tx.$queryRaw<CheckRow[]>`
-        SELECT k.id::text AS id, k."enrollmentId"::text AS "enrollmentId", k."checkpointMonths", k."completedOn"::text AS "completedOn",
+      const checks = await sql.query<CheckRow>(
+        `SELECT k.id::text AS id, k."enrollmentId"::text AS "enrollmentId", k."checkpointMonths", k."completedOn"::text AS "completedOn",
           k."dueOn"::text AS "dueOn", k.status::text AS status, k."decidedAt" IS NOT NULL AS decided, k."reminderSentAt" IS NOT NULL AS reminded,
           k.evidence, e."personId"::text AS "personId", c.id::text AS "classId", c."institutionId"::text AS "institutionId",
           c."regionCode", c."startDate"::text AS "classStart"
         FROM "EmploymentCheck" k JOIN "Enrollment" e ON e.id = k."enrollmentId" JOIN "TrainingClass" c ON c.id = e."classId"
-        WHERE k."enrollmentId" BETWEEN ${chunk.from}::uuid AND ${chunk.to}::uuid AND ${OPEN_CHECK}
-        ORDER BY k."enrollmentId", k."checkpointMonths"`;
+        WHERE k."enrollmentId" BETWEEN $1::uuid AND $2::uuid AND ${OPEN_CHECK_SQL}
+        ORDER BY k."enrollmentId", k."checkpointMonths"`,
+        [chunk.from, chunk.to],
+      );
 
       const personIds = [...new Set(checks.map((c) => c.personId))];
-      const { records, contributions } = await evidenceOf(tx, personIds);
-      const rulesFor = rulesResolver(await publishedPolicies(tx, ['CLASS_HOUR']));
+      const { records, contributions } = await evidenceOf(sql, personIds);
+      const rulesFor = rulesResolver(await publishedPoliciesSql(sql, ['CLASS_HOUR']));
 
       // Decide every undecided check.
       const decisions = new Map<string, EmploymentDecision>();
@@ -368,15 +391,21 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
 
       // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check.
       const toRemind = checks.filter((c) => !c.decided && !c.reminded && decisions.get(c.id)?.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
-      const reminders = await sendReminders(tx, sender, chunkId, toRemind);
-
       // Uplifts for QUALIFIED checks (new or earlier), one per enrollment.
       const qualifiedEnrollments = new Map<string, CheckRow>();
       for (const c of checks) {
         const status = c.decided ? c.status : decisions.get(c.id)!.status;
         if (status === 'QUALIFIED' && !qualifiedEnrollments.has(c.enrollmentId)) qualifiedEnrollments.set(c.enrollmentId, c);
       }
-      const upliftNotes = await fileUplifts(tx, today, [...qualifiedEnrollments.values()], records, contributions);
+      const bases = await upliftBases(sql, [...qualifiedEnrollments.keys()]);
+      let reminders = 0;
+      let upliftNotes = new Map<string, UpliftNote>();
+      if (toRemind.length > 0 || bases.length > 0) {
+        ({ reminders, upliftNotes } = await sideEffects(async (t) => ({
+          reminders: await sendReminders(t, sender, chunkId, toRemind),
+          upliftNotes: await fileUplifts(t, today, bases, records, contributions),
+        })));
+      }
 
       // Write every outcome in one statement.
       const remindedIds = new Set(toRemind.map((c) => c.id));
@@ -400,21 +429,23 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
           };
         });
       if (updates.length > 0) {
-        await tx.$executeRaw`
-          UPDATE "EmploymentCheck" k SET
+        await sql.query(
+          `UPDATE "EmploymentCheck" k SET
             status = CASE WHEN x.decided THEN k.status ELSE x.status::"EmploymentCheckStatus" END,
             evidence = x.evidence,
             "employerCreditCode" = CASE WHEN x.decided THEN k."employerCreditCode" ELSE x."employerCreditCode" END,
             "contractMonths" = CASE WHEN x.decided THEN k."contractMonths" ELSE x."contractMonths" END,
             "monthlyWageFen" = CASE WHEN x.decided THEN k."monthlyWageFen" ELSE x."monthlyWageFen" END,
             "decidedAt" = CASE WHEN x.decided THEN k."decidedAt" WHEN x.final THEN now() ELSE NULL END,
-            "lastCheckedOn" = ${today}::date,
-            "runId" = ${chunk.runId}::uuid,
+            "lastCheckedOn" = $2::date,
+            "runId" = $3::uuid,
             "reminderSentAt" = CASE WHEN x.remind THEN now() ELSE k."reminderSentAt" END,
             "updatedAt" = now()
-          FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS x(id uuid, decided boolean, status text, final boolean, evidence jsonb,
+          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, decided boolean, status text, final boolean, evidence jsonb,
             "employerCreditCode" text, "contractMonths" int, "monthlyWageFen" int, remind boolean)
-          WHERE k.id = x.id AND (k."decidedAt" IS NULL OR x.decided) AND (k."lastCheckedOn" IS NULL OR k."lastCheckedOn" <= ${today}::date)`;
+          WHERE k.id = x.id AND (k."decidedAt" IS NULL OR x.decided) AND (k."lastCheckedOn" IS NULL OR k."lastCheckedOn" <= $2::date)`,
+          [JSON.stringify(updates), today, chunk.runId],
+        );
       }
 
       let qualified = 0;
@@ -430,38 +461,44 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
       const uplifts = [...upliftNotes.values()].filter((n) => 'claimNumber' in n).length;
       const result: CheckChunkResult = { checked: checks.length, qualified, employed, closed, reminders, uplifts, skipped: false };
 
-      await tx.$executeRaw`
-        UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = ${checks.length} WHERE id = ${chunkId}::uuid`;
-      await tx.$executeRaw`
-        UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + ${result.checked},
-          qualified = qualified + ${result.qualified}, closed = closed + ${result.closed}, reminders = reminders + ${result.reminders},
+      await sql.query(`UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = $2 WHERE id = $1::uuid`, [chunkId, checks.length]);
+      await sql.query(
+        `UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + $2,
+          qualified = qualified + $3, closed = closed + $4, reminders = reminders + $5,
           status = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN 'SUCCEEDED'::"CheckRunStatus" ELSE status END,
           "finishedAt" = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN now() ELSE "finishedAt" END
-        WHERE id = ${chunk.runId}::uuid`;
+        WHERE id = $1::uuid`,
+        [chunk.runId, result.checked, result.qualified, result.closed, result.reminders],
+      );
       return result;
     },
-    { timeoutMs: 120_000 },
+    // A lost commit is a chunk not DONE: the sweeper enqueues it again, nothing to wait for.
+    { timeoutMs: 120_000, asyncCommit: true },
   );
 }
 
-async function evidenceOf(tx: Tx, personIds: string[]): Promise<{ records: Map<string, EvidenceRecord[]>; contributions: Map<string, ContributionMonth[]> }> {
+async function evidenceOf(sql: SqlSession, personIds: string[]): Promise<{ records: Map<string, EvidenceRecord[]>; contributions: Map<string, ContributionMonth[]> }> {
   const records = new Map<string, EvidenceRecord[]>();
   const contributions = new Map<string, ContributionMonth[]>();
   if (personIds.length === 0) return { records, contributions };
-  const recordRows = await tx.$queryRaw<Array<EvidenceRecord & { personId: string }>>`
-    SELECT id::text AS id, "personId"::text AS "personId", source::text AS source, confirmation::text AS confirmation,
+  const recordRows = await sql.query<EvidenceRecord & { personId: string }>(
+    `SELECT id::text AS id, "personId"::text AS "personId", source::text AS source, confirmation::text AS confirmation,
       "employerCreditCode", "employerName", "contractStart"::text AS "contractStart", "contractEnd"::text AS "contractEnd",
       "contractMonths", "monthlyWageFen"
-    FROM "EmploymentRecord" WHERE "personId" = ANY(${personIds}::uuid[])`;
+    FROM "EmploymentRecord" WHERE "personId" = ANY($1::uuid[])`,
+    [personIds],
+  );
   for (const { personId, ...r } of recordRows) {
     const list = records.get(personId) ?? [];
     list.push({ ...r, employerCreditCode: r.employerCreditCode?.trim() ?? null });
     records.set(personId, list);
   }
-  const contributionRows = await tx.$queryRaw<Array<{ personId: string; employerCreditCode: string; month: string; wageBaseFen: number | null }>>`
-    SELECT "personId"::text AS "personId", "employerCreditCode", month, max("wageBaseFen") AS "wageBaseFen"
-    FROM "SocialInsuranceContribution" WHERE "personId" = ANY(${personIds}::uuid[])
-    GROUP BY "personId", "employerCreditCode", month`;
+  const contributionRows = await sql.query<{ personId: string; employerCreditCode: string; month: string; wageBaseFen: number | null }>(
+    `SELECT "personId"::text AS "personId", "employerCreditCode", month, max("wageBaseFen") AS "wageBaseFen"
+    FROM "SocialInsuranceContribution" WHERE "personId" = ANY($1::uuid[])
+    GROUP BY "personId", "employerCreditCode", month`,
+    [personIds],
+  );
   for (const { personId, ...c } of contributionRows) {
     const list = contributions.get(personId) ?? [];
     list.push({ ...c, employerCreditCode: c.employerCreditCode.trim() });
@@ -559,27 +596,32 @@ async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
   });
 }
 
+/** The live CLASS_HOUR base lines (with their claims) of these enrollments that have no uplift line yet. */
+async function upliftBases(sql: SqlSession, enrollmentIds: string[]): Promise<BaseRow[]> {
+  if (enrollmentIds.length === 0) return [];
+  return sql.query<BaseRow>(
+    `SELECT b."enrollmentId"::text AS "enrollmentId", b."personId"::text AS "personId", bc.id::text AS "claimId", bc.number AS "claimNumber",
+      bc."policyId"::text AS "policyId", bc.computation->'basis' AS basis
+    FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
+    WHERE b."enrollmentId" = ANY($1::uuid[]) AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN'
+      AND b.status <> 'REJECTED' AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN')
+      AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = b."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')
+    ORDER BY bc.id, b."enrollmentId"`,
+    [enrollmentIds],
+  );
+}
+
 /**
- * File the uplift line of each QUALIFIED enrollment that has a live CLASS_HOUR base line and no
- * uplift line yet. Returns a note per enrollment looked at (the line written, or why not).
+ * File the uplift line of each QUALIFIED enrollment with a base line from upliftBases. Returns a note per enrollment looked at (the line written, or why not).
  */
 async function fileUplifts(
   tx: Tx,
   today: string,
-  qualified: CheckRow[],
+  bases: BaseRow[],
   records: Map<string, EvidenceRecord[]>,
   contributions: Map<string, ContributionMonth[]>,
 ): Promise<Map<string, UpliftNote>> {
   const notes = new Map<string, UpliftNote>();
-  if (qualified.length === 0) return notes;
-  const bases = await tx.$queryRaw<BaseRow[]>`
-    SELECT b."enrollmentId"::text AS "enrollmentId", b."personId"::text AS "personId", bc.id::text AS "claimId", bc.number AS "claimNumber",
-      bc."policyId"::text AS "policyId", bc.computation->'basis' AS basis
-    FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
-    WHERE b."enrollmentId" = ANY(${qualified.map((c) => c.enrollmentId)}::uuid[]) AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN'
-      AND b.status <> 'REJECTED' AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN')
-      AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = b."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')
-    ORDER BY bc.id, b."enrollmentId"`;
   if (bases.length === 0) return notes;
 
   const byClaim = new Map<string, BaseRow[]>();

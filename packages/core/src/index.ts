@@ -32,3 +32,4 @@ export * from './employment-checks.ts';
 export * from './employment-evidence.ts';
 export * from './scorecards.ts';
 export * from './notification-sender.ts';
+export * from './pg-session.ts';
