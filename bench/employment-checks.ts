@@ -3,6 +3,7 @@ import { configWith } from '@vtc/config';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { makeCreditCode } from '@vtc/domain';
+import { checkChunk, ensureEmploymentChecks, finishCheckRun, planCheckRun } from '@vtc/core';
 import type { Queues } from '@vtc/jobs';
 import { HANDLERS, startWorker } from '@vtc/worker';
 import pg from 'pg';
@@ -381,44 +382,12 @@ export const employmentChecks: Bench = async (opts): Promise<Record<string, stri
         `SELECT (SELECT count(*) FROM "Enrollment" WHERE status = 'COMPLETED')::int AS enrollments,
                 (SELECT count(*) FROM "SocialInsuranceContribution")::int AS contributions`,
       );
-      const core = (await import('@vtc/core')) as unknown as Partial<EmploymentCore>;
-      if (!core.ensureEmploymentChecks || !core.planCheckRun || !core.checkChunk) {
-        // Engineer E's use cases are not in @vtc/core yet: time the SQL reference alone over checks
-        // created by one INSERT … SELECT (3 and 6 months after completion).
-        log('ensureEmploymentChecks/planCheckRun/checkChunk not exported by @vtc/core: SQL reference only');
-        const t0 = performance.now();
-        const created = await prisma.$executeRawUnsafe(
-          `INSERT INTO "EmploymentCheck"(id, "enrollmentId", "checkpointMonths", "completedOn", "dueOn")
-           SELECT gen_random_uuid(), e.id, m, d, (d + make_interval(months => m))::date
-           FROM (SELECT id, ("completedAt" AT TIME ZONE 'Asia/Shanghai')::date AS d FROM "Enrollment" WHERE status = 'COMPLETED') e
-           CROSS JOIN (VALUES (3), (6)) v(m)`,
-        );
-        const ensureSeconds = (performance.now() - t0) / 1000;
-        await prisma.$executeRawUnsafe('VACUUM (ANALYZE) "EmploymentCheck"');
-        const ref = await sqlReference(db.url, null, runDate);
-        return {
-          enrollments: counts[0]?.enrollments ?? 0,
-          contributions: counts[0]?.contributions ?? 0,
-          seconds: 'n/a',
-          checks_per_s: 'n/a',
-          sql_checks_per_s: Math.round(ref.checks / ref.seconds),
-          ratio: 'n/a',
-          jobs: 0,
-          peak_rss_mb: 'n/a',
-          checks: ref.checks,
-          sql_s: ref.seconds.toFixed(1),
-          sql_ensure_s: ensureSeconds.toFixed(1),
-          checks_created: created,
-          generate_s: reuse ? 'reused' : genSeconds.toFixed(1),
-          ...Object.fromEntries(Object.entries(ref.statuses).map(([k, v]) => [`sql_${k.toLowerCase()}`, v])),
-        };
-      }
       // --mode=direct calls checkChunk itself (two at a time); the default goes through the worker once
       // its handlers exist.
       const viaWorker = opts.mode !== 'direct' && workerHandlesChecks();
       const run = viaWorker
         ? await runViaWorker(prisma, db.url, runDate)
-        : await runChecks(prisma, core as EmploymentCore, { runDate, chunkSize: opts.chunk ? Number(opts.chunk) : undefined });
+        : await runChecks(prisma, { runDate, chunkSize: opts.chunk ? Number(opts.chunk) : undefined });
       const ref = await sqlReference(db.url, run.runId, runDate);
       const checksPerS = run.checks / run.seconds;
       const sqlPerS = ref.checks / ref.seconds;
@@ -452,19 +421,6 @@ export const employmentChecks: Bench = async (opts): Promise<Record<string, stri
   }
 };
 
-interface CheckChunkResult {
-  checked: number;
-  qualified: number;
-  employed: number;
-  closed: number;
-  reminders: number;
-}
-interface EmploymentCore {
-  ensureEmploymentChecks(prisma: PrismaClient, o: { today: string }): Promise<unknown>;
-  planCheckRun(prisma: PrismaClient, o: { runDate: string; chunkSize?: number }): Promise<{ runId: string; chunkIds: string[]; created: boolean }>;
-  checkChunk(prisma: PrismaClient, chunkId: string, o: { today: string }): Promise<CheckChunkResult>;
-}
-
 interface RunResult {
   runId: string;
   mode: string;
@@ -486,25 +442,25 @@ interface RunResult {
  */
 async function runChecks(
   prisma: PrismaClient,
-  core: EmploymentCore,
   o: { runDate: string; chunkSize: number | undefined },
 ): Promise<RunResult> {
   const rss = rssSampler();
   const t0 = performance.now();
-  await core.ensureEmploymentChecks(prisma, { today: o.runDate });
+  await ensureEmploymentChecks(prisma, { today: o.runDate });
   const t1 = performance.now();
-  const plan = await core.planCheckRun(prisma, { runDate: o.runDate, chunkSize: o.chunkSize });
+  const plan = await planCheckRun(prisma, { runDate: o.runDate, chunkSize: o.chunkSize });
   const t2 = performance.now();
   const pending = [...plan.chunkIds];
-  const total: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0 };
+  type Totals = { checked: number; qualified: number; employed: number; closed: number; reminders: number };
+  const total: Totals = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0 };
   let done = 0;
   const progress = setInterval(() => log(`chunks ${done}/${plan.chunkIds.length}, checked ${total.checked}`), 10_000);
   try {
     await Promise.all(
       [0, 1].map(async () => {
         for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
-          const r = await core.checkChunk(prisma, id, { today: o.runDate });
-          for (const k of Object.keys(total) as Array<keyof CheckChunkResult>) total[k] += r[k];
+          const r = await checkChunk(prisma, id, { today: o.runDate });
+          for (const k of Object.keys(total) as Array<keyof Totals>) total[k] += r[k];
           done++;
         }
       }),
@@ -512,7 +468,11 @@ async function runChecks(
   } finally {
     clearInterval(progress);
   }
+  const t3a = performance.now();
+  // The run's last step (the worker's last chunk does it): uplift lines, SUCCEEDED.
+  await finishCheckRun(prisma, plan.runId, { today: o.runDate });
   const t3 = performance.now();
+  log(`chunks ${((t3a - t2) / 1000).toFixed(1)} s, finish ${((t3 - t3a) / 1000).toFixed(1)} s`);
   const peakRss = rss.stop();
   const uplift = await prisma.$queryRawUnsafe<Array<{ n: number }>>(
     `SELECT count(*)::int AS n FROM "SubsidyClaimLine" WHERE part = 'EMPLOYMENT_UPLIFT'`,

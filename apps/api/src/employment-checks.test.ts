@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { checkChunk, ensureEmploymentChecks, planCheckRun } from '@vtc/core';
+import { checkChunk, ensureEmploymentChecks, finishCheckRun, planCheckRun } from '@vtc/core';
 import { createFixtures, type Fixtures, startTestApi, type TestApi } from './testing.ts';
 
 /**
@@ -59,6 +59,7 @@ describe('employmentChecks', () => {
   it('shows the decision and its evidence once a run has closed the windows', async () => {
     const plan = await planCheckRun(api.prisma, { runDate: '2026-10-01' });
     for (const id of plan.chunkIds) await checkChunk(api.prisma, id, { today: '2026-10-01' });
+    await finishCheckRun(api.prisma, plan.runId, { today: '2026-10-01' });
     const r = await list('institution1', { enrollmentId: gid('Enrollment', enrollmentA) });
     expect(r.data!.map((c) => [c.status, c.decided, (c as { rule?: string }).rule])).toEqual([
       ['NOT_EMPLOYED', true, 'WINDOW_CLOSED'],

@@ -3,7 +3,7 @@ import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError } from '@vtc/domain';
 import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from './employment-cohort.testkit.ts';
-import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, planCheckRun } from './employment-checks.ts';
+import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, finishCheckRun, planCheckRun } from './employment-checks.ts';
 
 /**
  * The employment checks against the real Postgres: checks created from completions, runs planned as
@@ -29,8 +29,19 @@ async function runDay(runDate: string, chunkSize = 3) {
   const plan = await planCheckRun(prisma, { runDate, chunkSize });
   const results: Awaited<ReturnType<typeof checkChunk>>[] = [];
   for (const id of plan.chunkIds) results.push(await checkChunk(prisma, id, { today: runDate }));
-  const total = (k: 'checked' | 'qualified' | 'employed' | 'closed' | 'reminders' | 'uplifts') => results.reduce((s, r) => s + r[k], 0);
-  return { plan, results, checked: total('checked'), qualified: total('qualified'), closed: total('closed'), reminders: total('reminders'), uplifts: total('uplifts') };
+  const total = (k: 'checked' | 'qualified' | 'employed' | 'closed' | 'reminders') => results.reduce((s, r) => s + r[k], 0);
+  // The last chunk leaves the run ready; finishing it files the uplifts.
+  const finished = plan.chunkIds.length > 0 ? await finishCheckRun(prisma, plan.runId, { today: runDate }) : null;
+  return {
+    plan,
+    results,
+    finished,
+    checked: total('checked'),
+    qualified: total('qualified'),
+    closed: total('closed'),
+    reminders: total('reminders'),
+    uplifts: finished?.uplifts ?? 0,
+  };
 }
 
 async function errorOf(p: Promise<unknown>): Promise<{ code: string; field: unknown }> {
@@ -132,7 +143,9 @@ describe('one cohort through the year (completed 2026-03-31, Bayannur uplift pol
     expect(again.created).toBe(false);
     expect(again.chunkIds).toEqual([]); // all DONE
     const chunk = await prisma.employmentCheckChunk.findFirstOrThrow({ where: { runId: again.runId } });
-    expect(await checkChunk(prisma, chunk.id, { today: '2026-07-01' })).toMatchObject({ skipped: true, checked: 0, uplifts: 0 });
+    expect(await checkChunk(prisma, chunk.id, { today: '2026-07-01' })).toMatchObject({ skipped: true, checked: 0, runReady: false });
+    // Finishing a finished run again files nothing.
+    expect(await finishCheckRun(prisma, again.runId, { today: '2026-07-01' })).toEqual({ skipped: true, uplifts: 0, refused: 0, claims: 0 });
     // The next day: the qualified checks are closed and their uplifts filed; nothing to do for them.
     const next = await runDay('2026-07-02');
     expect(next.uplifts).toBe(0);

@@ -42,10 +42,12 @@ import { claimNumber } from './subsidy-claim.ts';
  *   enrollments each. Never one job per person.
  * - `checkChunk` reads the whole range's checks and evidence in a handful of statements, decides each
  *   check with the domain rules (domain/employment decideEmployment), writes all outcomes in one
- *   UPDATE, sends reminders, files the employment uplift for QUALIFIED checks, and marks the chunk
- *   DONE and counts it on the run — all in one transaction, so a chunk is either wholly done or not at
- *   all, and doing it again changes nothing (a DONE chunk is skipped; decided checks are never
- *   re-decided; uplift lines are unique by dedupKey).
+ *   UPDATE, sends reminders, and marks the chunk DONE and counts it on the run — all in one
+ *   transaction, so a chunk is either wholly done or not at all, and doing it again changes nothing
+ *   (a DONE chunk is skipped; decided checks are never re-decided).
+ * - `finishCheckRun`, once every chunk is DONE (the last chunk's job calls it; the sweeper does if
+ *   that worker died), files the employment uplifts of all QUALIFIED checks, grouped by claim (uplift
+ *   lines are unique by dedupKey), and marks the run SUCCEEDED.
  * - `sweepCheckChunks` re-enqueues chunks of running runs whose job is gone from Redis (a wiped or
  *   restarted Redis) or failed, from Postgres alone.
  *
@@ -53,14 +55,14 @@ import { claimNumber } from './subsidy-claim.ts';
  * and QUALIFIED checks whose uplift is still to be filed (a live CLASS_HOUR base line exists for the
  * enrollment, no uplift line at all yet — a rejected uplift line is not filed again).
  *
- * Uplift claims: a QUALIFIED check whose enrollment has a live base line on a live CLASS_HOUR claim gets
+ * Uplift claims (finishCheckRun): a QUALIFIED check whose enrollment has a live base line on a live CLASS_HOUR claim gets
  * its EMPLOYMENT_UPLIFT line computed by the subsidy engine (computeClaim, kind EMPLOYMENT_UPLIFT: the
  * base line must be accepted, the contract must qualify under the same policy version, the claim
  * deadline counts from the contract's signing). The line goes on a supplementary claim
  * (claimKind EMPLOYMENT_UPLIFT, supplementsClaimId = the CLASS_HOUR claim, SUBMITTED): the one still
  * SUBMITTED collects the uplift lines of later days; once the bureau has taken it up (any other
- * status) a new supplementary claim is opened. The CLASS_HOUR claim row is locked while doing so, so
- * two chunks never open two claims at once. When the engine refuses (base not accepted yet, deadline
+ * status) a new supplementary claim is opened. The run row and the CLASS_HOUR claim rows are locked
+ * while doing so, so two callers never open two claims at once. When the engine refuses (base not accepted yet, deadline
  * passed …) the reason is kept in the check's evidence (`uplift`) and the check is looked at again
  * on the next run.
  */
@@ -294,10 +296,12 @@ export interface CheckChunkResult {
   closed: number;
   /** Reminder notifications written. */
   reminders: number;
-  /** Uplift lines written. */
-  uplifts: number;
   /** True when the chunk was already DONE: nothing was read or written. */
   skipped: boolean;
+  /** The chunk's run. */
+  runId: string | null;
+  /** True when this chunk was the run's last: the run is ready for finishCheckRun. */
+  runReady: boolean;
 }
 
 export interface CheckChunkOptions {
@@ -353,7 +357,7 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
       );
       const chunk = chunks[0];
       if (!chunk) throw new DomainError('NOT_FOUND', { zh: '核查分块不存在', en: 'Employment-check chunk not found' }, { field: 'chunkId' });
-      const none: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0, uplifts: 0, skipped: true };
+      const none: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0, skipped: true, runId: chunk.runId, runReady: false };
       if (chunk.status === 'DONE') return none;
 
       const checks = await sql.query<CheckRow>(
@@ -391,40 +395,23 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
 
       // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check.
       const toRemind = checks.filter((c) => !c.decided && !c.reminded && decisions.get(c.id)?.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
-      // Uplifts for QUALIFIED checks (new or earlier), one per enrollment.
-      const qualifiedEnrollments = new Map<string, CheckRow>();
-      for (const c of checks) {
-        const status = c.decided ? c.status : decisions.get(c.id)!.status;
-        if (status === 'QUALIFIED' && !qualifiedEnrollments.has(c.enrollmentId)) qualifiedEnrollments.set(c.enrollmentId, c);
-      }
-      const bases = await upliftBases(sql, [...qualifiedEnrollments.keys()]);
-      let reminders = 0;
-      let upliftNotes = new Map<string, UpliftNote>();
-      if (toRemind.length > 0 || bases.length > 0) {
-        ({ reminders, upliftNotes } = await sideEffects(async (t) => ({
-          reminders: await sendReminders(t, sender, chunkId, toRemind),
-          upliftNotes: await fileUplifts(t, today, bases, records, contributions),
-        })));
-      }
+      const reminders = toRemind.length > 0 ? await sideEffects((t) => sendReminders(t, sender, chunkId, toRemind)) : 0;
 
       // Write every outcome in one statement.
       const remindedIds = new Set(toRemind.map((c) => c.id));
       const updates = checks
-        .filter((c) => !c.decided || upliftNotes.has(c.enrollmentId))
+        .filter((c) => !c.decided)
         .map((c) => {
-          const d = decisions.get(c.id);
-          const note = upliftNotes.get(c.enrollmentId);
-          const base = (d ? d.evidence : (c.evidence as object | null)) ?? {};
-          const evidence = note && (d ? d.status === 'QUALIFIED' : c.status === 'QUALIFIED') ? { ...base, uplift: note } : base;
+          const d = decisions.get(c.id)!;
           return {
             id: c.id,
-            decided: c.decided,
-            status: d ? d.status : c.status,
-            final: d ? d.final : true,
-            evidence,
-            employerCreditCode: d?.employerCreditCode ?? null,
-            contractMonths: d?.contractMonths ?? null,
-            monthlyWageFen: d?.monthlyWageFen ?? null,
+            decided: false,
+            status: d.status,
+            final: d.final,
+            evidence: d.evidence,
+            employerCreditCode: d.employerCreditCode ?? null,
+            contractMonths: d.contractMonths ?? null,
+            monthlyWageFen: d.monthlyWageFen ?? null,
             remind: remindedIds.has(c.id),
           };
         });
@@ -458,22 +445,82 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
           if (d.status === 'EMPLOYED') employed += 1;
         }
       }
-      const uplifts = [...upliftNotes.values()].filter((n) => 'claimNumber' in n).length;
-      const result: CheckChunkResult = { checked: checks.length, qualified, employed, closed, reminders, uplifts, skipped: false };
+      const result: CheckChunkResult = { checked: checks.length, qualified, employed, closed, reminders, skipped: false, runId: chunk.runId, runReady: false };
 
       await sql.query(`UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = $2 WHERE id = $1::uuid`, [chunkId, checks.length]);
-      await sql.query(
+      // The run stays RUNNING until finishCheckRun has filed the uplifts.
+      const run = await sql.query<{ ready: boolean }>(
         `UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + $2,
-          qualified = qualified + $3, closed = closed + $4, reminders = reminders + $5,
-          status = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN 'SUCCEEDED'::"CheckRunStatus" ELSE status END,
-          "finishedAt" = CASE WHEN "chunksDone" + 1 >= "chunkCount" THEN now() ELSE "finishedAt" END
-        WHERE id = $1::uuid`,
+          qualified = qualified + $3, closed = closed + $4, reminders = reminders + $5
+        WHERE id = $1::uuid RETURNING "chunksDone" >= "chunkCount" AS ready`,
         [chunk.runId, result.checked, result.qualified, result.closed, result.reminders],
       );
-      return result;
+      return { ...result, runReady: run[0]?.ready ?? false };
     },
     // A lost commit is a chunk not DONE: the sweeper enqueues it again, nothing to wait for.
     { timeoutMs: 120_000, asyncCommit: true },
+  );
+}
+
+// ───────────────────────────── finish the run: uplifts ─────────────────────────────
+
+export interface FinishRunResult {
+  /** True when the run was not ready (chunks still open) or already finished by someone else. */
+  skipped: boolean;
+  /** Uplift lines written. */
+  uplifts: number;
+  /** Enrollments the subsidy engine refused an uplift for (the reason is in the check's evidence). */
+  refused: number;
+  /** CLASS_HOUR claims looked at. */
+  claims: number;
+}
+
+/**
+ * The run's last step, once every chunk is DONE: file the employment uplift for every QUALIFIED check
+ * whose enrollment has a live CLASS_HOUR base line and no uplift line yet (this run's and any earlier
+ * one's whose uplift was refused then), grouped by claim so each claim is visited once, then mark the
+ * run SUCCEEDED. One transaction with the run row locked: a second caller (the sweeper, a duplicated
+ * job) waits and then finds it SUCCEEDED; a crash rolls it back and the sweeper finishes the run.
+ * Uplift lines are unique by dedupKey, so nothing is ever filed twice.
+ */
+export async function finishCheckRun(prisma: PrismaClient, runId: string, { today }: { today: string }): Promise<FinishRunResult> {
+  assertDate(today, 'today');
+  return transaction(
+    prisma,
+    async (tx) => {
+      const runs = await tx.$queryRaw<Array<{ status: string; ready: boolean }>>`
+        SELECT status::text AS status, "chunksDone" >= "chunkCount" AS ready FROM "EmploymentCheckRun" WHERE id = ${runId}::uuid FOR UPDATE`;
+      const run = runs[0];
+      if (!run) throw new DomainError('NOT_FOUND', { zh: '核查批次不存在', en: 'Employment-check run not found' }, { field: 'runId' });
+      if (run.status !== 'RUNNING' || !run.ready) return { skipped: true, uplifts: 0, refused: 0, claims: 0 };
+      const sql: SqlSession = { query: <R>(text: string, params: readonly unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...params) };
+      const bases = await sql.query<BaseRow>(
+        `SELECT b."enrollmentId"::text AS "enrollmentId", b."personId"::text AS "personId", bc.id::text AS "claimId", bc.number AS "claimNumber",
+          bc."policyId"::text AS "policyId", bc.computation->'basis' AS basis
+        FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
+        WHERE b.kind = 'CLASS_HOUR' AND b.part = 'MAIN' AND b.status <> 'REJECTED'
+          AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN')
+          AND EXISTS (SELECT 1 FROM "EmploymentCheck" k WHERE k."enrollmentId" = b."enrollmentId" AND k.status = 'QUALIFIED')
+          AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = b."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')
+        ORDER BY bc.id, b."enrollmentId"`,
+      );
+      let notes = new Map<string, UpliftNote>();
+      if (bases.length > 0) {
+        const { records, contributions } = await evidenceOf(sql, [...new Set(bases.map((b) => b.personId))]);
+        notes = await fileUplifts(tx, today, bases, records, contributions);
+      }
+      if (notes.size > 0) {
+        // The note (the line filed, or why not) goes into the evidence of the enrollment's QUALIFIED checks.
+        await tx.$executeRaw`
+          UPDATE "EmploymentCheck" k SET evidence = COALESCE(k.evidence, '{}'::jsonb) || jsonb_build_object('uplift', x.note), "updatedAt" = now()
+          FROM jsonb_to_recordset(${JSON.stringify([...notes].map(([enrollmentId, note]) => ({ enrollmentId, note })))}::jsonb) AS x("enrollmentId" uuid, note jsonb)
+          WHERE k."enrollmentId" = x."enrollmentId" AND k.status = 'QUALIFIED'`;
+      }
+      await tx.$executeRaw`UPDATE "EmploymentCheckRun" SET status = 'SUCCEEDED', "finishedAt" = now() WHERE id = ${runId}::uuid`;
+      const uplifts = [...notes.values()].filter((n) => 'claimNumber' in n).length;
+      return { skipped: false, uplifts, refused: notes.size - uplifts, claims: new Set(bases.map((b) => b.claimId)).size };
+    },
+    { timeoutMs: 600_000 },
   );
 }
 
@@ -596,23 +643,8 @@ async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
   });
 }
 
-/** The live CLASS_HOUR base lines (with their claims) of these enrollments that have no uplift line yet. */
-async function upliftBases(sql: SqlSession, enrollmentIds: string[]): Promise<BaseRow[]> {
-  if (enrollmentIds.length === 0) return [];
-  return sql.query<BaseRow>(
-    `SELECT b."enrollmentId"::text AS "enrollmentId", b."personId"::text AS "personId", bc.id::text AS "claimId", bc.number AS "claimNumber",
-      bc."policyId"::text AS "policyId", bc.computation->'basis' AS basis
-    FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
-    WHERE b."enrollmentId" = ANY($1::uuid[]) AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN'
-      AND b.status <> 'REJECTED' AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN')
-      AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = b."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')
-    ORDER BY bc.id, b."enrollmentId"`,
-    [enrollmentIds],
-  );
-}
-
 /**
- * File the uplift line of each QUALIFIED enrollment with a base line from upliftBases. Returns a note per enrollment looked at (the line written, or why not).
+ * File the uplift line of each QUALIFIED enrollment with a live base line (see finishCheckRun). Returns a note per enrollment looked at (the line written, or why not).
  */
 async function fileUplifts(
   tx: Tx,
@@ -772,6 +804,8 @@ export interface SweepResult {
   examined: number;
   /** Of them, chunks whose job was missing, failed or finished without the chunk being DONE: enqueued again. */
   requeued: number;
+  /** Runs whose chunks were all DONE but not yet finished (uplifts filed, SUCCEEDED): finished now. */
+  finished: number;
 }
 
 /**
@@ -788,7 +822,8 @@ export async function sweepCheckChunks(prisma: PrismaClient, queues: Queues, { l
     WHERE r.status = 'RUNNING' AND ch.status <> 'DONE' AND ch.attempts < ${MAX_CHUNK_ENQUEUES}
       AND COALESCE(ch."enqueuedAt", r."startedAt") < now() - make_interval(secs => ${leaseMs / 1000}::double precision)
     ORDER BY ch."enqueuedAt" NULLS FIRST, ch.id LIMIT ${SWEEP_BATCH}`;
-  if (due.length === 0) return { examined: 0, requeued: 0 };
+  const finished = await finishReadyRuns(prisma);
+  if (due.length === 0) return { examined: 0, requeued: 0, finished };
   const queue = queues[EMPLOYMENT_CHECK_CHUNK_JOB.queue];
   const requeue: Array<{ id: string; runDate: string }> = [];
   const retried: string[] = [];
@@ -819,7 +854,17 @@ export async function sweepCheckChunks(prisma: PrismaClient, queues: Queues, { l
       status = CASE WHEN status = 'DONE' THEN status ELSE 'ENQUEUED'::"CheckChunkStatus" END,
       attempts = attempts + CASE WHEN id = ANY(${again}::uuid[]) THEN 1 ELSE 0 END
     WHERE id = ANY(${due.map((c) => c.id)}::uuid[])`;
-  return { examined: due.length, requeued: again.length };
+  return { examined: due.length, requeued: again.length, finished };
+}
+
+/** Finish the runs whose chunks are all DONE but whose last step did not end (its worker died). */
+async function finishReadyRuns(prisma: PrismaClient): Promise<number> {
+  const ready = await prisma.$queryRaw<Array<{ id: string; runDate: string }>>`
+    SELECT id::text AS id, "runDate"::text AS "runDate" FROM "EmploymentCheckRun"
+    WHERE status = 'RUNNING' AND "chunksDone" >= "chunkCount" ORDER BY "runDate"`;
+  let finished = 0;
+  for (const r of ready) if (!(await finishCheckRun(prisma, r.id, { today: r.runDate })).skipped) finished += 1;
+  return finished;
 }
 
 // ───────────────────────────── API use cases ─────────────────────────────

@@ -1,4 +1,4 @@
-import { checkChunk, startCheckRun, sweepCheckChunks } from '@vtc/core';
+import { checkChunk, finishCheckRun, startCheckRun, sweepCheckChunks } from '@vtc/core';
 import { shanghaiDate } from '@vtc/domain';
 import { defineHandler, EMPLOYMENT_CHECK_CHUNK_JOB, EMPLOYMENT_CHECK_RUN_JOB, EMPLOYMENT_CHECK_SWEEP_JOB, type JobContext } from '@vtc/jobs';
 
@@ -20,10 +20,14 @@ export const employmentCheckRunHandler = defineHandler(EMPLOYMENT_CHECK_RUN_JOB,
   return { runId: run.runId, runDate, created: run.created, enqueued: run.enqueued, requeued: sweep.requeued };
 });
 
-/** Checks one chunk; the chunk is marked DONE in the same transaction as its writes. */
+/**
+ * Checks one chunk; the chunk is marked DONE in the same transaction as its writes. The run's last
+ * chunk then finishes the run (uplift lines, SUCCEEDED); if this worker dies first, the sweeper does.
+ */
 export const employmentCheckChunkHandler = defineHandler(EMPLOYMENT_CHECK_CHUNK_JOB, async ({ chunkId, runDate }, ctx) => {
   const r = await checkChunk(ctx.prisma, chunkId, { today: runDate });
-  return { chunkId, ...r };
+  const finished = r.runReady && r.runId ? await finishCheckRun(ctx.prisma, r.runId, { today: runDate }) : null;
+  return { chunkId, ...r, uplifts: finished?.uplifts ?? 0 };
 });
 
 /** Re-enqueues chunks whose job was lost or failed (Postgres is the truth). */
