@@ -4,7 +4,16 @@ import { configWith } from '@vtc/config';
 import { certificateSigningFrom, decryptIdNumber, idNumberHash, type PiiKeys } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { ageOn, maskResidentId, parseCreditCode, parseResidentId, regionCovers, validatePolicy, validatePolicyRules } from '@vtc/domain';
+import {
+  ageOn,
+  DEFAULT_CLAIM_ACTION_LEVELS,
+  maskResidentId,
+  parseCreditCode,
+  parseResidentId,
+  regionCovers,
+  validatePolicy,
+  validatePolicyRules,
+} from '@vtc/domain';
 import argon2 from 'argon2';
 import { DEMO_ACCOUNTS, DEMO_TODAY, type SeedResult, seedDemo } from './index.ts';
 import { generatePeople } from './people.ts';
@@ -12,7 +21,8 @@ import { SUBSIDY_POLICIES } from './policies.ts';
 
 describe('seeded subsidy policies', () => {
   it.each(SUBSIDY_POLICIES.map((p) => [p.code, p] as const))('%s is in the engine rules shape of its kind', (_code, p) => {
-    expect(validatePolicyRules(p.kind, p.rules)).toEqual({ assumptions: null, ...p.rules });
+    // Seeded policies name no review levels: county review, city approval (the default) applies.
+    expect(validatePolicyRules(p.kind, p.rules)).toEqual({ assumptions: null, review: DEFAULT_CLAIM_ACTION_LEVELS, ...p.rules });
   });
 });
 
@@ -250,7 +260,7 @@ describe('seedDemo on a fresh database', () => {
   it('stores the policy figures as published, sourced, versioned data the engine validates', async () => {
     const policies = await prisma.subsidyPolicy.findMany();
     expect(policies.every((p) => p.status === 'PUBLISHED' && p.sourceDocument)).toBe(true);
-    for (const p of policies) expect(validatePolicy(p).rules).toEqual({ assumptions: null, ...(p.rules as object) });
+    for (const p of policies) expect(validatePolicy(p).rules).toEqual({ assumptions: null, review: DEFAULT_CLAIM_ACTION_LEVELS, ...(p.rules as object) });
     const certificate = policies.find((p) => p.kind === 'CERTIFICATE' && p.regionCode === '141000');
     expect(certificate?.rules).toMatchObject({ amountFenByLevel: { LEVEL_4: 60_000, LEVEL_3: 80_000 } });
     const classHour = policies.find((p) => p.kind === 'CLASS_HOUR' && p.regionCode === '150800');
