@@ -175,6 +175,12 @@ describe('completeClass', () => {
     ]);
     expect(await prisma.attendanceSession.count({ where: { classId: c.id, closedAt: null } })).toBe(0);
 
+    // The completed trainee's employment checks start with the completion (3 and 6 months); the others get none.
+    const checks = await prisma.employmentCheck.findMany({ where: { enrollment: { classId: c.id } }, orderBy: { checkpointMonths: 'asc' } });
+    expect(checks.map((k) => [k.enrollmentId, k.checkpointMonths, k.status])).toEqual([
+      [e2, 3, 'PENDING'],
+      [e2, 6, 'PENDING'],
+    ]);
     const [cert] = await prisma.certificate.findMany({ where: { enrollmentId: e2 } });
     expect(cert).toMatchObject({
       number: 'JY-141002-2026-000001',

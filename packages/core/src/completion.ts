@@ -23,6 +23,7 @@ import { emit } from './outbox.ts';
 import { nextSerial } from './serial.ts';
 import { lockClass } from './training-class.ts';
 import { trainingRulesFor } from './training-policy.ts';
+import { ensureEmploymentChecks } from './employment-checks.ts';
 
 // Completion builds on attendance; the package index exports both through this module.
 export * from './attendance.ts';
@@ -196,6 +197,8 @@ export async function completeClass(
       }
 
       await tx.trainingClass.update({ where: { id: klass.id }, data: { status: to, completedAt: now } });
+      // The completed trainees' employment checks (3 and 6 months, and any policy window) start now.
+      await ensureEmploymentChecks(tx, { today: issuedOn, classIds: [klass.id] });
       const count = (s: CompletionStatus) => plan.filter((p) => p.status === s).length;
       const summary = {
         completed: count('COMPLETED'),

@@ -51,9 +51,10 @@ import { claimNumber } from './subsidy-claim.ts';
  * - `sweepCheckChunks` re-enqueues chunks of running runs whose job is gone from Redis (a wiped or
  *   restarted Redis) or failed, from Postgres alone.
  *
- * Open checks: not yet decided (`decidedAt` null: PENDING, or EMPLOYED while the window is still open),
- * and QUALIFIED checks whose uplift is still to be filed (a live CLASS_HOUR base line exists for the
- * enrollment, no uplift line at all yet — a rejected uplift line is not filed again).
+ * Open checks: not yet decided (`decidedAt` null: PENDING, or EMPLOYED while the window is still open).
+ * QUALIFIED checks whose uplift is still to be filed (a live CLASS_HOUR base line exists for the
+ * enrollment, no uplift line at all yet — a rejected uplift line is not filed again) are the finish
+ * step's, every day.
  *
  * Uplift claims (finishCheckRun): a QUALIFIED check whose enrollment has a live base line on a live CLASS_HOUR claim gets
  * its EMPLOYMENT_UPLIFT line computed by the subsidy engine (computeClaim, kind EMPLOYMENT_UPLIFT: the
@@ -86,12 +87,8 @@ function assertDate(value: string, field: string): void {
   }
 }
 
-/** SQL: is check `k` open (to be looked at by a run)? */
-const OPEN_CHECK_SQL = `(k."decidedAt" IS NULL OR (k.status = 'QUALIFIED'
-  AND EXISTS (SELECT 1 FROM "SubsidyClaimLine" b JOIN "SubsidyClaim" bc ON bc.id = b."claimId"
-    WHERE b."enrollmentId" = k."enrollmentId" AND b.kind = 'CLASS_HOUR' AND b.part = 'MAIN' AND b.status <> 'REJECTED'
-      AND bc."claimKind" = 'CLASS_HOUR' AND bc.status NOT IN ('REJECTED', 'WITHDRAWN'))
-  AND NOT EXISTS (SELECT 1 FROM "SubsidyClaimLine" u WHERE u."enrollmentId" = k."enrollmentId" AND u.part = 'EMPLOYMENT_UPLIFT')))`;
+/** SQL: is check `k` open (to be looked at by a run's chunks)? Not yet decided (x_employment_check_open). */
+const OPEN_CHECK_SQL = `(k."decidedAt" IS NULL)`;
 const OPEN_CHECK = Prisma.raw(OPEN_CHECK_SQL);
 
 // ───────────────────────────── policies ─────────────────────────────
@@ -165,18 +162,36 @@ function rulesResolver(rows: PolicyRow[]): (regionCode: string, basisDate: strin
 
 // ───────────────────────────── ensure ─────────────────────────────
 
+export interface EnsureChecksScope {
+  today: string;
+  /** Only these classes (a class completing creates its own checks). */
+  classIds?: readonly string[];
+  /**
+   * Default checkpoints only for enrollments completed on or after this date (the daily run's safety
+   * net after the classes' own); a policy's own window is always ensured for every enrollment.
+   */
+  completedSince?: string | null;
+}
+
 /**
- * Create the missing checks of every COMPLETED enrollment completed on or before `today`, in one
+ * Create the missing checks of COMPLETED enrollments completed on or before `today`, in one
  * statement. Checkpoints: DEFAULT_CHECKPOINT_MONTHS for everyone, plus the window (withinMonths) of
  * each published CLASS_HOUR uplift or OUTCOME policy for classes in its region. Returns how many were created.
+ * Completing a class creates its checks (completeClass); the daily run ensures the recent rest.
  */
-export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, { today }: { today: string }): Promise<{ created: number }> {
+export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, scope: EnsureChecksScope): Promise<{ created: number }> {
+  const { today } = scope;
   assertDate(today, 'today');
+  if (scope.completedSince) assertDate(scope.completedSince, 'completedSince');
+  const classIds = scope.classIds ? [...scope.classIds] : null;
+  const since = scope.completedSince ?? null;
   const prefixes: string[] = [];
   const months: number[] = [];
+  const sinces: Array<string | null> = [];
   for (const m of DEFAULT_CHECKPOINT_MONTHS) {
     prefixes.push('');
     months.push(m);
+    sinces.push(since);
   }
   for (const row of await publishedPolicies(prisma, ['CLASS_HOUR', 'OUTCOME'])) {
     const p = validated(row);
@@ -185,6 +200,7 @@ export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, { today 
     if (within === undefined || DEFAULT_CHECKPOINT_MONTHS.includes(within)) continue;
     prefixes.push(regionPrefix(p.regionCode));
     months.push(within);
+    sinces.push(null);
   }
   const created = await prisma.$executeRaw`
     INSERT INTO "EmploymentCheck" (id, "enrollmentId", "checkpointMonths", "completedOn", "dueOn", "updatedAt")
@@ -193,8 +209,10 @@ export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, { today 
     FROM "Enrollment" e
     JOIN "TrainingClass" c ON c.id = e."classId"
     CROSS JOIN LATERAL (SELECT (COALESCE(e."completedAt", c."completedAt") AT TIME ZONE 'Asia/Shanghai')::date AS completed_on) d
-    JOIN unnest(${prefixes}::text[], ${months}::int[]) AS m(prefix, months) ON c."regionCode" LIKE m.prefix || '%'
+    JOIN unnest(${prefixes}::text[], ${months}::int[], ${sinces}::date[]) AS m(prefix, months, since)
+      ON c."regionCode" LIKE m.prefix || '%' AND (m.since IS NULL OR d.completed_on >= m.since)
     WHERE e.status = 'COMPLETED' AND d.completed_on IS NOT NULL AND d.completed_on <= ${today}::date
+      AND (${classIds}::uuid[] IS NULL OR c.id = ANY(${classIds}::uuid[]))
     ORDER BY e.id, m.months
     ON CONFLICT ("enrollmentId", "checkpointMonths") DO NOTHING`;
   return { created };
@@ -222,7 +240,12 @@ export async function planCheckRun(prisma: PrismaClient, { runDate, chunkSize = 
   }
   const existing = await prisma.employmentCheckRun.findUnique({ where: { runDate: new Date(`${runDate}T00:00:00Z`) }, select: { id: true } });
   if (existing) return resume(prisma, existing.id);
-  await ensureEmploymentChecks(prisma, { today: runDate });
+  // Classes create their checks when they complete; the run ensures what completed since a month
+  // before the last successful run (every enrollment when there was none).
+  const last = await prisma.$queryRaw<Array<{ since: string }>>`
+    SELECT ("runDate" - 31)::text AS since FROM "EmploymentCheckRun" WHERE status = 'SUCCEEDED' AND "runDate" <= ${runDate}::date
+    ORDER BY "runDate" DESC LIMIT 1`;
+  await ensureEmploymentChecks(prisma, { today: runDate, completedSince: last[0]?.since ?? null });
   return transaction(
     prisma,
     async (tx) => {
@@ -244,7 +267,8 @@ export async function planCheckRun(prisma: PrismaClient, { runDate, chunkSize = 
       const sorted = (chunks as Array<{ id: string; seq?: number }>).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
       await tx.employmentCheckRun.update({
         where: { id: runId },
-        data: { chunkCount: sorted.length, ...(sorted.length === 0 ? { status: 'SUCCEEDED', finishedAt: new Date() } : {}) },
+        // With no chunk the run is ready at once: finishCheckRun still files pending uplifts.
+        data: { chunkCount: sorted.length },
       });
       return { runId, chunkIds: sorted.map((c) => c.id), created: true };
     },
@@ -281,6 +305,7 @@ export async function startCheckRun(
 ): Promise<PlanCheckRunResult & { enqueued: number }> {
   const plan = await planCheckRun(prisma, { runDate, chunkSize });
   const enqueued = await enqueueCheckChunks(prisma, queues, { runDate, chunkIds: plan.chunkIds });
+  if (plan.chunkIds.length === 0) await finishCheckRun(prisma, plan.runId, { today: runDate });
   return { ...plan, enqueued };
 }
 

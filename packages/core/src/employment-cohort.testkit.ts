@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@vtc/db';
 import { SUBSIDY_POLICIES } from '../../../prisma/seed/policies.ts';
+import { ensureEmploymentChecks } from './employment-checks.ts';
 
 /**
  * Test data for the employment checks (tests only): a Bayannur institution with staff, the seeded
@@ -68,6 +69,8 @@ export interface CohortOptions {
   /** Every n-th trainee (1-based) has a qualifying contract and insurance; 0 = none. */
   qualifyingEvery: number;
   completedAt?: string;
+  /** Create the checks as completing the class does (default true). */
+  ensureChecks?: boolean;
   /** Status of the CLASS_HOUR claim and of its base lines; null = no claim at all. */
   claim?: { status: 'SUBMITTED' | 'UNDER_REVIEW' | 'APPROVED' | 'REJECTED'; lineStatus: 'PENDING' | 'ACCEPTED' } | null;
 }
@@ -110,6 +113,8 @@ export async function createCohort(prisma: PrismaClient, base: Base, options: Co
     INSERT INTO "Enrollment" (id, "classId", "personId", status, "attendanceRateBp", "completedAt")
     SELECT gen_random_uuid(), ${klass.id}::uuid, p.id, 'COMPLETED', 9000, ${completedAt}
     FROM "Person" p WHERE p.name LIKE ${`${tag}:%`}`;
+  // As completeClass does: the completed trainees' checks exist from the day the class completes.
+  if (options.ensureChecks !== false) await ensureEmploymentChecks(prisma, { today: completedAt.toISOString().slice(0, 10), classIds: [klass.id] });
   if (options.qualifyingEvery > 0) {
     await prisma.$executeRaw`
       INSERT INTO "EmploymentRecord" (id, "personId", "employerCreditCode", "employerName", source, "contractStart", "contractEnd", "updatedAt")
