@@ -84,7 +84,9 @@ export async function countSeededRows(prisma: PrismaClient | Tx): Promise<Record
     ['serialCounters', prisma.serialCounter.count()],
     ['calendarDays', prisma.calendarDay.count()],
   ];
-  const entries = await Promise.all(queries.map(async ([name, count]) => [name, await count] as const));
+  // One after another: inside a transaction they share one connection.
+  const entries: Array<readonly [string, number]> = [];
+  for (const [name, count] of queries) entries.push([name, await count] as const);
   return Object.fromEntries(entries);
 }
 
