@@ -5,6 +5,7 @@ import {
   closeRedis,
   createQueues,
   createRedis,
+  EMPLOYMENT_CHECK_SWEEP_JOB,
   errorMessage,
   JOB_DEFINITIONS,
   type JobHandler,
@@ -117,9 +118,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         prefix: queuePrefix(config),
         concurrency: CONCURRENCY[queue],
       });
-      worker.on('completed', (job, result) =>
-        logger.info({ queue, jobId: job.id, job: job.name, result }, 'job completed'),
-      );
+      worker.on('completed', (job, result) => {
+        // The sweeper runs every 30 s: only a sweep that did something is worth an info line.
+        const idleSweep = job.name === EMPLOYMENT_CHECK_SWEEP_JOB.name && result?.examined === 0 && result?.finished === 0;
+        logger[idleSweep ? 'debug' : 'info']({ queue, jobId: job.id, job: job.name, result }, 'job completed');
+      });
       worker.on('failed', (job, err) =>
         logger.warn(
           { queue, jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, err: errorMessage(err) },
