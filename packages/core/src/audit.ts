@@ -26,6 +26,25 @@ export async function audit(tx: Tx, actor: Actor | null, input: AuditInput): Pro
   });
 }
 
+/** Many audit rows in one statement (a batch step acting on many records at once). */
+export async function auditMany(tx: Tx, actor: Actor | null, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const json = (v: unknown) => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v, bigintSafe)) as object));
+  await tx.auditLog.createMany({
+    data: inputs.map((input) => ({
+      actorUserId: actor?.userId ?? null,
+      actorRole: actor?.roles.map((r) => r.role).join(',') ?? 'SYSTEM',
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      before: json(input.before),
+      after: json(input.after),
+      requestId: actor?.requestId ?? null,
+      ip: actor?.ip ?? null,
+    })),
+  });
+}
+
 function bigintSafe(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }

@@ -23,7 +23,7 @@ import {
 } from '@vtc/domain';
 import { checkChunkJobId, EMPLOYMENT_CHECK_CHUNK_JOB, OUTBOX_EVENT_TYPES, type Queues } from '@vtc/jobs';
 import type { Actor } from './actor.ts';
-import { audit } from './audit.ts';
+import { audit, auditMany } from './audit.ts';
 import { emit } from './outbox.ts';
 import { enrollmentScope, hasRole } from './scope.ts';
 import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from './notification-sender.ts';
@@ -702,6 +702,8 @@ async function fileUplifts(
   const policies = new Map(policyRows.map((p) => [p.id, validated(p)]));
   const history = await historyOf(tx, [...new Set(bases.map((b) => b.personId))]);
 
+  type Original = (typeof originals)[number];
+  const pending: Array<{ original: Original; line: ReturnType<typeof computeClaim>['lines'][number]; enrollmentId: string | null }> = [];
   for (const original of originals) {
     if (original.status === 'REJECTED' || original.status === 'WITHDRAWN') continue;
     const rows = byClaim.get(original.id) ?? [];
@@ -738,86 +740,119 @@ async function fileUplifts(
     }
     if (computation.lines.length === 0) continue;
 
-    // Skip lines whose key is already live (a lost race elsewhere); ON CONFLICT covers the rest.
-    const live = await tx.$queryRaw<Array<{ dedupKey: string }>>`
-      SELECT "dedupKey" FROM "SubsidyClaimLine" WHERE "dedupKey" = ANY(${computation.lines.map((l) => l.dedupKey)}::text[]) AND status <> 'REJECTED'`;
-    const taken = new Set(live.map((l) => l.dedupKey));
-    const lines = computation.lines.filter((l) => !taken.has(l.dedupKey));
-    if (lines.length === 0) continue;
+    for (const l of computation.lines) pending.push({ original, line: l, enrollmentId: enrollmentOf.get(l.personId) ?? null });
+  }
+  if (pending.length === 0) return notes;
 
-    const open = await tx.$queryRaw<Array<{ id: string; number: string }>>`
-      SELECT id::text AS id, number FROM "SubsidyClaim"
-      WHERE "supplementsClaimId" = ${original.id}::uuid AND "claimKind" = 'EMPLOYMENT_UPLIFT' AND status = 'SUBMITTED'
-      ORDER BY "createdAt", id LIMIT 1 FOR UPDATE`;
-    let supplementary = open[0] ?? null;
-    let createdClaim = false;
-    if (!supplementary) {
-      const year = Number(today.slice(0, 4));
-      const number = claimNumber(original.regionCode, year, await nextSerial(tx, `claim:${original.regionCode}:${year}`));
-      const claim = await tx.subsidyClaim.create({
-        data: {
-          number,
-          claimantId: original.claimantId,
-          claimantPersonId: original.claimantPersonId,
-          regionCode: original.regionCode,
-          policyId: original.policyId,
-          kind: 'CLASS_HOUR',
-          claimKind: 'EMPLOYMENT_UPLIFT',
-          basisRef: original.basisRef,
-          computation: { basis, facts: { supplements: original.number }, excluded: [], filedOn: today } as object,
-          status: 'SUBMITTED',
-          totalFen: 0n,
-          submittedAt: new Date(),
-          supplementsClaimId: original.id,
-        },
-        select: { id: true, number: true },
+  // The rest is a fixed number of statements for every claim of the run together.
+  // Skip lines whose key is already live (a lost race elsewhere); ON CONFLICT covers the rest.
+  const live = await tx.$queryRaw<Array<{ dedupKey: string }>>`
+    SELECT "dedupKey" FROM "SubsidyClaimLine" WHERE "dedupKey" = ANY(${pending.map((p) => p.line.dedupKey)}::text[]) AND status <> 'REJECTED'`;
+  const taken = new Set(live.map((l) => l.dedupKey));
+  const toFile = pending.filter((p) => !taken.has(p.line.dedupKey));
+  if (toFile.length === 0) return notes;
+  const originalsWithLines = [...new Map(toFile.map((p) => [p.original.id, p.original])).values()];
+
+  // The supplementary claim still SUBMITTED of each original collects its lines; the others get a new one.
+  const open = await tx.$queryRaw<Array<{ id: string; number: string; supplements: string }>>`
+    SELECT id::text AS id, number, "supplementsClaimId"::text AS supplements FROM "SubsidyClaim"
+    WHERE "supplementsClaimId" = ANY(${originalsWithLines.map((o) => o.id)}::uuid[]) AND "claimKind" = 'EMPLOYMENT_UPLIFT' AND status = 'SUBMITTED'
+    ORDER BY "supplementsClaimId", "createdAt", id FOR UPDATE`;
+  // The first (oldest) open one of each original.
+  const supplementaryOf = new Map<string, { id: string; number: string; created: boolean }>();
+  for (const c of open) if (!supplementaryOf.has(c.supplements)) supplementaryOf.set(c.supplements, { id: c.id, number: c.number, created: false });
+  const missing = originalsWithLines.filter((o) => !supplementaryOf.has(o.id));
+  if (missing.length > 0) {
+    const year = Number(today.slice(0, 4));
+    const byRegion = new Map<string, typeof missing>();
+    for (const o of missing) byRegion.set(o.regionCode, [...(byRegion.get(o.regionCode) ?? []), o]);
+    const rows: object[] = [];
+    for (const [regionCode, list] of byRegion) {
+      const first = await nextSerial(tx, `claim:${regionCode}:${year}`, list.length);
+      list.forEach((o, i) => {
+        const basis = (byClaim.get(o.id) ?? [])[0]?.basis ?? null;
+        rows.push({
+          number: claimNumber(regionCode, year, first + i),
+          claimantId: o.claimantId,
+          claimantPersonId: o.claimantPersonId,
+          regionCode,
+          policyId: o.policyId,
+          basisRef: o.basisRef,
+          computation: { basis, facts: { supplements: o.number }, excluded: [], filedOn: today },
+          supplements: o.id,
+        });
       });
-      supplementary = claim;
-      createdClaim = true;
     }
-    const payload = lines.map((l) => ({
-      claimId: supplementary!.id,
-      personId: l.personId,
-      enrollmentId: enrollmentOf.get(l.personId) ?? null,
-      kind: l.scheme,
-      part: l.part,
-      occupationCode: l.occupationCode,
-      level: l.level,
-      basisRef: l.basisRef,
-      amountFen: l.amountFen,
-      subsidyYear: l.subsidyYear,
-      countsTowardLimit: l.countsTowardLimit,
-      limitSlot: l.limitSlot,
-      dedupKey: l.dedupKey,
-      explanation: l.explanation,
-    }));
-    // The partial unique index x_claim_line_dedup_active is the guarantee: a line already live is skipped, never doubled.
-    const inserted = await tx.$queryRaw<Array<{ personId: string; amountFen: number; dedupKey: string }>>`
-      INSERT INTO "SubsidyClaimLine" (id, "claimId", "personId", "enrollmentId", kind, part, "occupationCode", level, "basisRef",
-        "amountFen", "subsidyYear", "countsTowardLimit", "limitSlot", "dedupKey", explanation)
-      SELECT gen_random_uuid(), x."claimId", x."personId", x."enrollmentId", x.kind::"SubsidyKind", x.part::"ClaimLinePart", x."occupationCode",
-        x.level::"SkillLevel", x."basisRef", x."amountFen", x."subsidyYear", x."countsTowardLimit", x."limitSlot", x."dedupKey", x.explanation
-      FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS x("claimId" uuid, "personId" uuid, "enrollmentId" uuid, kind text, part text,
-        "occupationCode" text, level text, "basisRef" text, "amountFen" int, "subsidyYear" int, "countsTowardLimit" boolean, "limitSlot" int,
-        "dedupKey" text, explanation jsonb)
-      ON CONFLICT ("dedupKey") WHERE status <> 'REJECTED' DO NOTHING
-      RETURNING "personId"::text AS "personId", "amountFen", "dedupKey"`;
-    const added = inserted.reduce((s, l) => s + l.amountFen, 0);
-    if (inserted.length === 0) {
-      if (createdClaim) await tx.subsidyClaim.delete({ where: { id: supplementary.id } });
-      continue;
-    }
-    await tx.$executeRaw`UPDATE "SubsidyClaim" SET "totalFen" = "totalFen" + ${added}, "updatedAt" = now() WHERE id = ${supplementary.id}::uuid`;
-    await audit(tx, null, {
-      action: createdClaim ? 'claim.file' : 'claim.lines.add',
-      entityType: 'SubsidyClaim',
-      entityId: supplementary.id,
-      after: { number: supplementary.number, kind: 'EMPLOYMENT_UPLIFT', supplements: original.number, lines: inserted.length, addedFen: added },
-    });
-    for (const l of inserted) {
-      const enrollmentId = enrollmentOf.get(l.personId);
-      if (enrollmentId) notes.set(enrollmentId, { claimNumber: supplementary.number, amountFen: l.amountFen, dedupKey: l.dedupKey });
-    }
+    const created = await tx.$queryRaw<Array<{ id: string; number: string; supplements: string }>>`
+      INSERT INTO "SubsidyClaim" (id, number, "claimantId", "claimantPersonId", "regionCode", "policyId", kind, "claimKind", "basisRef",
+        computation, status, "totalFen", "submittedAt", "supplementsClaimId", "updatedAt")
+      SELECT gen_random_uuid(), x.number, x."claimantId", x."claimantPersonId", x."regionCode", x."policyId", 'CLASS_HOUR', 'EMPLOYMENT_UPLIFT',
+        x."basisRef", x.computation, 'SUBMITTED', 0, now(), x.supplements, now()
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(number text, "claimantId" uuid, "claimantPersonId" uuid, "regionCode" text,
+        "policyId" uuid, "basisRef" text, computation jsonb, supplements uuid)
+      RETURNING id::text AS id, number, "supplementsClaimId"::text AS supplements`;
+    for (const c of created) supplementaryOf.set(c.supplements, { id: c.id, number: c.number, created: true });
+  }
+
+  const payload = toFile.map(({ original, line: l, enrollmentId }) => ({
+    claimId: supplementaryOf.get(original.id)!.id,
+    personId: l.personId,
+    enrollmentId,
+    kind: l.scheme,
+    part: l.part,
+    occupationCode: l.occupationCode,
+    level: l.level,
+    basisRef: l.basisRef,
+    amountFen: l.amountFen,
+    subsidyYear: l.subsidyYear,
+    countsTowardLimit: l.countsTowardLimit,
+    limitSlot: l.limitSlot,
+    dedupKey: l.dedupKey,
+    explanation: l.explanation,
+  }));
+  // The partial unique index x_claim_line_dedup_active is the guarantee: a line already live is skipped, never doubled.
+  const inserted = await tx.$queryRaw<Array<{ claimId: string; personId: string; enrollmentId: string | null; amountFen: number; dedupKey: string }>>`
+    INSERT INTO "SubsidyClaimLine" (id, "claimId", "personId", "enrollmentId", kind, part, "occupationCode", level, "basisRef",
+      "amountFen", "subsidyYear", "countsTowardLimit", "limitSlot", "dedupKey", explanation)
+    SELECT gen_random_uuid(), x."claimId", x."personId", x."enrollmentId", x.kind::"SubsidyKind", x.part::"ClaimLinePart", x."occupationCode",
+      x.level::"SkillLevel", x."basisRef", x."amountFen", x."subsidyYear", x."countsTowardLimit", x."limitSlot", x."dedupKey", x.explanation
+    FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS x("claimId" uuid, "personId" uuid, "enrollmentId" uuid, kind text, part text,
+      "occupationCode" text, level text, "basisRef" text, "amountFen" int, "subsidyYear" int, "countsTowardLimit" boolean, "limitSlot" int,
+      "dedupKey" text, explanation jsonb)
+    ON CONFLICT ("dedupKey") WHERE status <> 'REJECTED' DO NOTHING
+    RETURNING "claimId"::text AS "claimId", "personId"::text AS "personId", "enrollmentId"::text AS "enrollmentId", "amountFen", "dedupKey"`;
+
+  const addedBy = new Map<string, { lines: number; fen: number }>();
+  for (const l of inserted) {
+    const a = addedBy.get(l.claimId) ?? { lines: 0, fen: 0 };
+    addedBy.set(l.claimId, { lines: a.lines + 1, fen: a.fen + l.amountFen });
+  }
+  const claims = [...supplementaryOf.entries()].map(([supplements, c]) => ({ ...c, supplements }));
+  // A claim opened here that got no line (every key taken meanwhile) goes again.
+  const empty = claims.filter((c) => c.created && !addedBy.has(c.id)).map((c) => c.id);
+  if (empty.length > 0) await tx.$executeRaw`DELETE FROM "SubsidyClaim" WHERE id = ANY(${empty}::uuid[])`;
+  if (addedBy.size > 0) {
+    const totals = [...addedBy].map(([id, a]) => ({ id, fen: a.fen }));
+    await tx.$executeRaw`
+      UPDATE "SubsidyClaim" c SET "totalFen" = c."totalFen" + x.fen, "updatedAt" = now()
+      FROM jsonb_to_recordset(${JSON.stringify(totals)}::jsonb) AS x(id uuid, fen bigint) WHERE c.id = x.id`;
+    const numberOf = new Map(originalsWithLines.map((o) => [o.id, o.number]));
+    await auditMany(
+      tx,
+      null,
+      claims
+        .filter((c) => addedBy.has(c.id))
+        .map((c) => ({
+          action: c.created ? 'claim.file' : 'claim.lines.add',
+          entityType: 'SubsidyClaim',
+          entityId: c.id,
+          after: { number: c.number, kind: 'EMPLOYMENT_UPLIFT', supplements: numberOf.get(c.supplements), lines: addedBy.get(c.id)!.lines, addedFen: addedBy.get(c.id)!.fen },
+        })),
+    );
+  }
+  const numberOfClaim = new Map(claims.map((c) => [c.id, c.number]));
+  for (const l of inserted) {
+    if (l.enrollmentId) notes.set(l.enrollmentId, { claimNumber: numberOfClaim.get(l.claimId)!, amountFen: l.amountFen, dedupKey: l.dedupKey });
   }
   return notes;
 }
