@@ -258,6 +258,31 @@ describe('uplift waits for the base line, and never doubles', () => {
   });
 });
 
+describe('reminders need someone to receive them', () => {
+  it('an institution without active staff: nothing is marked reminded; once it has staff, the next run reminds', async () => {
+    // Completed 15 June: the 6-month window closes on 15 December, reminders from 1 December.
+    const c = await createCohort(prisma, base, { size: 3, qualifyingEvery: 0, claim: null, completedAt: '2026-06-15T09:00:00Z' });
+    await prisma.user.updateMany({ where: { id: { in: base.staffUserIds } }, data: { status: 'DISABLED' } });
+    try {
+      const before = await prisma.notification.count({ where: { kind: EMPLOYMENT_REMINDER_KIND } });
+      await runDay('2026-12-01', 500);
+      const open = (await checksOf(c.classId)).filter((k) => k.checkpointMonths === 6);
+      expect(open.map((k) => [k.status, k.reminderSentAt])).toEqual([
+        ['PENDING', null],
+        ['PENDING', null],
+        ['PENDING', null],
+      ]);
+      expect(await prisma.notification.count({ where: { kind: EMPLOYMENT_REMINDER_KIND } })).toBe(before);
+      await prisma.user.updateMany({ where: { id: { in: base.staffUserIds } }, data: { status: 'ACTIVE' } });
+      const next = await runDay('2026-12-02', 500);
+      expect(next.reminders).toBe(base.staffUserIds.length); // one chunk: one notification per staff user
+      expect((await checksOf(c.classId)).filter((k) => k.checkpointMonths === 6).every((k) => k.reminderSentAt !== null)).toBe(true);
+    } finally {
+      await prisma.user.updateMany({ where: { id: { in: base.staffUserIds } }, data: { status: 'ACTIVE' } });
+    }
+  });
+});
+
 describe('input errors', () => {
   it.each([
     ['runDate', () => planCheckRun(prisma, { runDate: '2026-02-30' }), 'runDate'],

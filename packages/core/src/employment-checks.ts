@@ -420,10 +420,13 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
 
       // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check.
       const toRemind = checks.filter((c) => !c.decided && !c.reminded && decisions.get(c.id)?.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
-      const reminders = toRemind.length > 0 ? await sideEffects((t) => sendReminders(t, sender, chunkId, toRemind)) : 0;
+      const sent = toRemind.length > 0 ? await sideEffects((t) => sendReminders(t, sender, chunkId, toRemind)) : { count: 0, reached: new Set<string>() };
+      const reminders = sent.count;
 
       // Write every outcome in one statement.
-      const remindedIds = new Set(toRemind.map((c) => c.id));
+      // Only a check whose institution has someone to tell is marked reminded; the others are tried again
+      // on the next run (an institution may get its first active staff account any day).
+      const remindedIds = new Set(toRemind.filter((c) => sent.reached.has(c.institutionId)).map((c) => c.id));
       const updates = checks
         .filter((c) => !c.decided)
         .map((c) => {
@@ -581,8 +584,9 @@ async function evidenceOf(sql: SqlSession, personIds: string[]): Promise<{ recor
 
 // ───────────────────────────── reminders ─────────────────────────────
 
-async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string, checks: CheckRow[]): Promise<number> {
-  if (checks.length === 0) return 0;
+/** Notifies the active staff of each institution; returns how many were written and the institutions reached. */
+async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string, checks: CheckRow[]): Promise<{ count: number; reached: Set<string> }> {
+  if (checks.length === 0) return { count: 0, reached: new Set() };
   const byInstitution = new Map<string, CheckRow[]>();
   for (const c of checks) {
     const list = byInstitution.get(c.institutionId) ?? [];
@@ -609,7 +613,7 @@ async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string
       dedupKey: `employment-reminder:${chunkId}:${s.organizationId}:${s.userId}`,
     });
   }
-  return sender.send(tx, messages);
+  return { count: await sender.send(tx, messages), reached: new Set(staff.map((s) => s.organizationId)) };
 }
 
 // ───────────────────────────── uplift ─────────────────────────────
