@@ -7,7 +7,8 @@ import { buildPlan, personId } from './training.ts';
 /**
  * A demo social-insurance contribution file (社保缴费) for the Bayannur bureau: the November 2026
  * contributions (the month of DEMO_TODAY; the seed itself holds them up to October) of the Bayannur
- * cook graduates still insured in October, with the contribution base, in the import template's
+ * cook graduates still insured in October and of the four hired in November (whose first contributions
+ * these are), with the contribution base, in the import template's
  * columns. Three rows are of persons who never trained on the platform (counted as unmatched, not
  * stored) and one has an unknown 险种 (listed as rejected), so the import result shows every outcome.
  *
@@ -19,6 +20,7 @@ export const CONTRIBUTION_DEMO_MONTH = '202611';
 export const CONTRIBUTION_DEMO_FILE = fileURLToPath(new URL('./bayannur-contributions-202611.csv', import.meta.url));
 
 const TYPE_NAMES = { PENSION: '养老', UNEMPLOYMENT: '失业', WORK_INJURY: '工伤', MEDICAL: '医疗' } as const;
+const dayOf = (d: Date | string | null | undefined) => (d == null ? '' : typeof d === 'string' ? d : d.toISOString().slice(0, 10));
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 export function bayannurContributionCsv(): string {
@@ -34,6 +36,18 @@ export function bayannurContributionCsv(): string {
     if (!id) throw new Error('contribution file: person without an ID number');
     // The seed's bases are 3,800 yuan (rates: pension 24%, unemployment 1%, injury 0.5%, medical 9%).
     lines.push([id, c.employerCreditCode, CONTRIBUTION_DEMO_MONTH, TYPE_NAMES[c.insuranceType], yuan(c.amountFen), '3800.00'].join(','));
+  }
+  // Graduates hired in November: the seed has their contracts, not yet any contribution.
+  const fen = (bp: number) => yuan(Math.round((380_000 * bp) / 10_000));
+  const novemberHires = plan.employmentRecords
+    .filter((r) => r.source === 'LABOUR_CONTRACT' && dayOf(r.contractStart).startsWith('2026-11') && r.employerCreditCode?.slice(2, 6) === '1508')
+    .sort((a, b) => a.personId.localeCompare(b.personId));
+  for (const r of novemberHires) {
+    const id = idOf.get(r.personId);
+    if (!id || !r.employerCreditCode) throw new Error('contribution file: November hire without an ID number or employer');
+    for (const [type, bp] of [['养老', 2_400], ['失业', 100], ['工伤', 50], ['医疗', 900]] as const) {
+      lines.push([id, r.employerCreditCode, CONTRIBUTION_DEMO_MONTH, type, fen(bp), '3800.00'].join(','));
+    }
   }
   const restaurant = october[0]?.employerCreditCode ?? makeCreditCode({ regionCode: '150802', orgCode9: 'MA0Q00001' });
   for (let i = 0; i < 3; i++) {

@@ -970,12 +970,16 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
     },
   ];
   bynGraduates.forEach((pi, gi) => {
-    // 0–13: contract ≥ 12 months with social insurance within 6 months (bonus applies);
+    // 0–13: contract ≥ 12 months with social insurance within 6 months (bonus applies); of them 10–13
+    // were hired in November: their only contributions arrive with the bureau's November file
+    // (bayannur-contributions-202611.csv), so importing it is what makes them qualify.
     // 14–17: 6-month contracts; 18–20: contract without social insurance; the rest: no record yet.
     const kind = gi < 14 ? 'eligible' : gi < 18 ? 'short' : gi < 21 ? 'uninsured' : 'none';
     if (kind === 'none') return;
     const employer = rb.pick(employers);
-    const start = addDays('2026-05-25', rb.int(7, 120));
+    const drawn = addDays('2026-05-25', rb.int(7, 120));
+    const lateHire = gi >= 10 && gi < 14;
+    const start = lateHire ? addDays('2026-11-02', gi - 10) : drawn;
     const months = kind === 'short' ? 6 : rb.pick([12, 24, 36]);
     plan.employmentRecords.push({
       id: seedUuid(`employment:contract:${pi}:${employer.code}`),
@@ -990,7 +994,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       evidenceRef: `劳动合同备案 BYN-${start.replaceAll('-', '')}-${String(gi + 1).padStart(2, '0')}`,
       observedAt: at(addDays(start, 7), '10:00'),
     });
-    if (kind === 'uninsured') return;
+    if (kind === 'uninsured' || lateHire) return;
     const firstMonth = `${start.slice(0, 7)}-01`;
     const lastMonth = kind === 'short' ? addMonths(firstMonth, 4) : '2026-10-01';
     plan.employmentRecords.push({
