@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import {
   DomainError,
   isDomainError,
@@ -9,7 +8,7 @@ import {
   shanghaiDate,
 } from '@vtc/domain';
 import ExcelJS from 'exceljs';
-import { cellText, decodeCsv, detectRosterFormat, forEachCsvRecord, type RosterFormat } from './roster-file.ts';
+import { cellText, decodeCsv, detectRosterFormat, forEachCsvRecord, type RosterFormat, xlsxDataRows } from './roster-file.ts';
 
 /**
  * 社保缴费 (social-insurance contribution) files a bureau uploads: CSV (UTF-8 with or without BOM,
@@ -277,40 +276,21 @@ function parseCsv(content: Buffer, maxRows: number): ParsedContributionFile {
 async function parseXlsx(content: Buffer, maxRows: number): Promise<ParsedContributionFile> {
   const collector = new Collector(maxRows);
   let first: { n: number; cells: string[] } | null = null;
-  let sheetFound = false;
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(content), {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'ignore',
-      worksheets: 'emit',
-      entries: 'ignore',
-    });
-    type Sheet = AsyncIterable<{ number: number; values: unknown }> & { name?: string };
-    for await (const sheet of reader as unknown as AsyncIterable<Sheet>) {
-      if (sheetFound || /说明|instruction|readme/i.test(sheet.name ?? '')) {
-        for await (const _row of sheet) {
-          // drain
-        }
+    for await (const { number, values } of xlsxDataRows(content)) {
+      if (collector.hasHeader) {
+        collector.add(
+          number,
+          (i) => cellText(values[i + 1]),
+          (i) => typeof values[i + 1] === 'number',
+        );
         continue;
       }
-      sheetFound = true;
-      for await (const row of sheet) {
-        const values = (Array.isArray(row.values) ? row.values : []) as unknown[];
-        if (collector.hasHeader) {
-          collector.add(
-            row.number,
-            (i) => cellText(values[i + 1]),
-            (i) => typeof values[i + 1] === 'number',
-          );
-          continue;
-        }
-        const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
-        if (cells.every((c) => c === '')) continue;
-        first ??= { n: row.number, cells };
-        if (collector.offerHeader(row.number, cells, false)) continue;
-        if (row.number >= HEADER_SEARCH_ROWS) collector.offerHeader(first.n, first.cells, true);
-      }
+      const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+      if (cells.every((c) => c === '')) continue;
+      first ??= { n: number, cells };
+      if (collector.offerHeader(number, cells, false)) continue;
+      if (number >= HEADER_SEARCH_ROWS) collector.offerHeader(first.n, first.cells, true);
     }
   } catch (err) {
     if (isDomainError(err)) throw err;

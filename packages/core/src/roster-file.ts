@@ -274,42 +274,50 @@ interface SheetReader extends AsyncIterable<{ number: number; values: unknown }>
   name?: string;
 }
 
+/**
+ * The rows of a workbook's first sheet that is not an instructions sheet (说明 / readme), streamed with
+ * exceljs; the other sheets are drained (the reader needs every entry consumed). `values` is 1-based, as
+ * exceljs gives it. Rosters and contribution files read their XLSX through it.
+ */
+export async function* xlsxDataRows(content: Buffer): AsyncGenerator<{ number: number; values: unknown[] }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(content), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let sheetFound = false;
+  for await (const sheet of reader as unknown as AsyncIterable<SheetReader>) {
+    if (sheetFound || isInstructionSheet(sheet.name ?? '')) {
+      for await (const _row of sheet) {
+        // drain
+      }
+      continue;
+    }
+    sheetFound = true;
+    for await (const row of sheet) yield { number: row.number, values: (Array.isArray(row.values) ? row.values : []) as unknown[] };
+  }
+}
+
 export async function parseRosterXlsx(content: Buffer, maxRows: number = ROSTER_MAX_ROWS): Promise<ParsedRoster> {
   const collector = new RowCollector(maxRows);
-  let sheetFound = false;
   let firstNonEmpty: { n: number; cells: string[] } | null = null;
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(content), {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'ignore',
-      worksheets: 'emit',
-      entries: 'ignore',
-    });
-    for await (const sheet of reader as unknown as AsyncIterable<SheetReader>) {
-      if (sheetFound || isInstructionSheet(sheet.name ?? '')) {
-        for await (const _row of sheet) {
-          // drain: the reader needs every entry consumed
-        }
+    for await (const { number, values } of xlsxDataRows(content)) {
+      if (collector.hasHeader) {
+        collector.add(
+          number,
+          (index) => cellText(values[index + 1]),
+          (index) => typeof values[index + 1] === 'number',
+        );
         continue;
       }
-      sheetFound = true;
-      for await (const row of sheet) {
-        const values = (Array.isArray(row.values) ? row.values : []) as unknown[];
-        if (collector.hasHeader) {
-          collector.add(
-            row.number,
-            (index) => cellText(values[index + 1]),
-            (index) => typeof values[index + 1] === 'number',
-          );
-          continue;
-        }
-        const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
-        if (cells.every((c) => c === '')) continue;
-        firstNonEmpty ??= { n: row.number, cells };
-        if (collector.offerHeader(row.number, cells, false)) continue;
-        if (row.number >= HEADER_SEARCH_ROWS) collector.offerHeader(firstNonEmpty.n, firstNonEmpty.cells, true);
-      }
+      const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+      if (cells.every((c) => c === '')) continue;
+      firstNonEmpty ??= { n: number, cells };
+      if (collector.offerHeader(number, cells, false)) continue;
+      if (number >= HEADER_SEARCH_ROWS) collector.offerHeader(firstNonEmpty.n, firstNonEmpty.cells, true);
     }
   } catch (err) {
     if (isDomainError(err)) throw err;
