@@ -12,8 +12,6 @@ import {
   type EmploymentRules,
   type EvidenceRecord,
   employmentRulesOf,
-  type HistoryLine,
-  type HistoryLineStatus,
   isCalendarDate,
   type PolicyKind,
   policyInForce,
@@ -29,7 +27,7 @@ import { enrollmentScope, hasRole } from './scope.ts';
 import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from './notification-sender.ts';
 import { type SqlSession, sqlTransaction } from './pg-session.ts';
 import { nextSerial } from './serial.ts';
-import { claimNumber } from './subsidy-claim.ts';
+import { claimNumber, historyOf } from './subsidy-claim.ts';
 
 /**
  * Employment checks after training (就业跟踪), run daily over every open check in Postgres:
@@ -627,50 +625,6 @@ type BaseRow = {
   basis: unknown;
 };
 
-async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
-  const lines = await tx.$queryRaw<
-    Array<{
-      personId: string;
-      kind: string;
-      part: string;
-      occupationCode: string | null;
-      level: string | null;
-      subsidyYear: number;
-      status: string;
-      claimStatus: string;
-      dedupKey: string;
-      amountFen: number;
-      countsTowardLimit: boolean;
-      limitSlot: number | null;
-      claimId: string;
-      policyCode: string;
-      policyVersion: number;
-    }>
-  >`
-    SELECT l."personId"::text AS "personId", l.kind::text AS kind, l.part::text AS part, l."occupationCode", l.level::text AS level,
-      l."subsidyYear", l.status::text AS status, c.status::text AS "claimStatus", l."dedupKey", l."amountFen", l."countsTowardLimit",
-      l."limitSlot", l."claimId"::text AS "claimId", p.code AS "policyCode", p.version AS "policyVersion"
-    FROM "SubsidyClaimLine" l JOIN "SubsidyClaim" c ON c.id = l."claimId" JOIN "SubsidyPolicy" p ON p.id = c."policyId"
-    WHERE l."personId" = ANY(${personIds}::uuid[])`;
-  return lines.map((l) => {
-    const status: HistoryLineStatus = l.status === 'REJECTED' ? 'REJECTED' : l.claimStatus === 'PAID' ? 'PAID' : l.status === 'ACCEPTED' ? 'ACCEPTED' : 'PENDING';
-    return {
-      personId: l.personId,
-      scheme: l.kind as PolicyKind,
-      part: l.part as HistoryLine['part'],
-      occupationCode: l.occupationCode,
-      level: l.level as HistoryLine['level'],
-      subsidyYear: l.subsidyYear,
-      status,
-      dedupKey: l.dedupKey,
-      amountFen: l.amountFen,
-      countsTowardLimit: l.countsTowardLimit,
-      limitSlot: l.limitSlot,
-      claimId: l.claimId,
-      policy: { code: l.policyCode, version: l.policyVersion },
-    };
-  });
-}
 
 /**
  * File the uplift line of each QUALIFIED enrollment with a live base line (see finishCheckRun). Returns a note per enrollment looked at (the line written, or why not).

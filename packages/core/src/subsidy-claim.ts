@@ -717,7 +717,8 @@ async function gatherApprenticeships(
 
 // ───────────────────────────── history, policy, conflicts ─────────────────────────────
 
-async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
+/** Every claim line of these persons, as the engine's limits read them (status PAID once the claim is paid). */
+export async function historyOf(tx: Tx, personIds: string[]): Promise<HistoryLine[]> {
   if (personIds.length === 0) return [];
   const lines = await tx.subsidyClaimLine.findMany({
     where: { personId: { in: personIds } },
