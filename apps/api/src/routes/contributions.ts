@@ -19,6 +19,7 @@ import type { PrismaClient } from '@vtc/db';
 import { type DomainErrorCode, isDomainError } from '@vtc/domain';
 import type { Logger } from 'pino';
 import { readBody } from '../http-body.ts';
+import { ACCEPTED_UPLOAD_TYPES, download, fail, send } from './file-http.ts';
 
 /**
  * Employment-tracking files over plain HTTP, beside /graphql (same patterns as routes/roster.ts).
@@ -53,36 +54,6 @@ const STATUS_OF: Partial<Record<DomainErrorCode, number>> = {
   CONFLICT: 409,
   VALIDATION: 422,
 };
-
-const ACCEPTED_TYPES = [
-  'text/csv',
-  'application/csv',
-  'text/plain',
-  'text/tab-separated-values',
-  'application/vnd.ms-excel',
-  XLSX_CONTENT_TYPE,
-  'application/octet-stream',
-];
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
-}
-
-function fail(res: http.ServerResponse, status: number, code: string, en: string, zh: string, extra: object = {}): void {
-  send(res, status, { error: { code, ...extra, message: en, messageZh: zh } });
-}
-
-function download(res: http.ServerResponse, type: string, name: string, asciiName: string, body: Buffer, cache: string): void {
-  res.statusCode = 200;
-  res.setHeader('content-type', type);
-  res.setHeader('content-length', body.length);
-  res.setHeader('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  res.setHeader('cache-control', cache);
-  res.end(body);
-}
 
 function domainFailure(res: http.ServerResponse, err: unknown): void {
   if (!isDomainError(err)) throw err;
@@ -139,7 +110,7 @@ async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: 
     return fail(res, 400, 'BAD_REQUEST', 'regionCode must be a 6-digit region code', 'regionCode 应为6位行政区划代码', { field: 'regionCode' });
   }
   const type = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
-  if (!ACCEPTED_TYPES.includes(type)) {
+  if (!ACCEPTED_UPLOAD_TYPES.includes(type)) {
     req.resume();
     return fail(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Upload the contributions as CSV or Excel (.xlsx)', '请上传 CSV 或 Excel(.xlsx)格式的文件');
   }

@@ -14,6 +14,7 @@ import type { PrismaClient } from '@vtc/db';
 import { type DomainErrorCode, isDomainError, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from '@vtc/domain';
 import type { Logger } from 'pino';
 import { readBody } from '../http-body.ts';
+import { ACCEPTED_UPLOAD_TYPES, download, fail, send } from './file-http.ts';
 
 /**
  * Roster (花名册) files over plain HTTP, beside /graphql (a file upload is a body, not a GraphQL value).
@@ -57,37 +58,6 @@ const STATUS_OF: Partial<Record<DomainErrorCode, number>> = {
   INVALID_CREDENTIALS: 401,
 };
 
-/** Content types a browser or client may send for a roster; anything else is refused (415). */
-const ACCEPTED_TYPES = [
-  'text/csv',
-  'application/csv',
-  'text/plain',
-  'text/tab-separated-values',
-  'application/vnd.ms-excel', // what Windows browsers call a .csv
-  XLSX_CONTENT_TYPE,
-  'application/octet-stream',
-];
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
-}
-
-function fail(res: http.ServerResponse, status: number, code: string, en: string, zh: string, extra: object = {}): void {
-  send(res, status, { error: { code, ...extra, message: en, messageZh: zh } });
-}
-
-function download(res: http.ServerResponse, type: string, name: string, asciiName: string, body: Buffer): void {
-  res.statusCode = 200;
-  res.setHeader('content-type', type);
-  res.setHeader('content-length', body.length);
-  res.setHeader('content-disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-  res.setHeader('cache-control', 'public, max-age=3600');
-  res.end(body);
-}
-
 export async function handleRosterRequest(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -127,7 +97,7 @@ async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: 
     });
   }
   const type = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
-  if (!ACCEPTED_TYPES.includes(type)) {
+  if (!ACCEPTED_UPLOAD_TYPES.includes(type)) {
     req.resume();
     return fail(
       res,
