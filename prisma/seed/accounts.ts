@@ -92,6 +92,14 @@ const ACCOUNTS: readonly AccountSeed[] = [
     scopeZh: '襄汾县丁陶职业技能培训学校:本机构的培训班、学员、考勤与补贴申领',
   },
   {
+    username: 'hetao.school',
+    role: 'INSTITUTION_STAFF',
+    displayName: '河套职业技能培训学校 教务员',
+    organization: 'hetaoSchool',
+    scope: 'Training school in Linhe (Bayannur): its own classes, trainees, attendance and claims',
+    scopeZh: '巴彦淖尔市临河区河套职业技能培训学校:本机构的培训班、学员、考勤与补贴申领',
+  },
+  {
     username: 'college1',
     role: 'INSTITUTION_STAFF',
     displayName: '临汾职业技术学院 教务处',

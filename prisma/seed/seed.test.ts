@@ -166,6 +166,7 @@ describe('seedDemo on a fresh database', () => {
       'bayannur.bureau': { role: 'BUREAU_OFFICER', region: '150800' },
       institution1: { role: 'INSTITUTION_STAFF', kind: 'TRAINING_INSTITUTION', orgRegion: '141002' },
       institution2: { role: 'INSTITUTION_STAFF', kind: 'TRAINING_INSTITUTION', orgRegion: '141023' },
+      'hetao.school': { role: 'INSTITUTION_STAFF', kind: 'TRAINING_INSTITUTION', orgRegion: '150802' },
       college1: { role: 'INSTITUTION_STAFF', kind: 'VOCATIONAL_COLLEGE', orgRegion: '141000' },
       evaluator1: { role: 'EVALUATOR', kind: 'EVALUATION_BODY' },
       enterprise1: { role: 'ENTERPRISE_STAFF', kind: 'ENTERPRISE', orgRegion: '141002' },

@@ -32,7 +32,6 @@ import { startTestApi, type TestApi } from './testing.ts';
  */
 
 const DEMO_PASSWORD = 'Vtc@2026demo';
-const STAFF_PASSWORD = 'Hetao#Staff2026';
 const CLASS_CODE = 'PX-150802-2026-0009';
 /** The day before DEMO_TODAY: the run before the bureau imports the November file. */
 const DAY_BEFORE = '2026-11-21';
@@ -154,24 +153,9 @@ beforeAll(async () => {
   classId = klass.id;
   classGid = gid('TrainingClass', classId);
 
-  // The seed has no login for 河套职业技能培训学校 (it files the class's claims and receives the
-  // reminders): the administrator creates one through the API.
-  const created = await gql<{ createUser: { __typename: string; username?: string } }>(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename ... on User { username } ... on DomainError { code message } } }`,
-    {
-      i: {
-        username: 'hetao.staff',
-        displayName: '河套职业技能培训学校 教务员',
-        password: STAFF_PASSWORD,
-        role: 'INSTITUTION_STAFF',
-        organizationId: gid('Organization', orgId('hetaoSchool')),
-      },
-    },
-    'admin',
-  );
-  expect(created.createUser).toEqual({ __typename: 'User', username: 'hetao.staff' });
-  staffUserId = (await api.prisma.user.findUniqueOrThrow({ where: { username: 'hetao.staff' } })).id;
-  tokens['hetao.staff'] = await api.login('hetao.staff', STAFF_PASSWORD);
+  // 河套职业技能培训学校's demo login: it files the class's claims and receives the reminders.
+  staffUserId = (await api.prisma.user.findUniqueOrThrow({ where: { username: 'hetao.school' } })).id;
+  tokens['hetao.staff'] = await api.login('hetao.school', DEMO_PASSWORD);
 }, 240_000);
 
 afterAll(async () => {
