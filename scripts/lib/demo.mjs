@@ -11,7 +11,7 @@ export const DEMO_ACCOUNTS = [
   ['bayannur.bureau', '巴彦淖尔市人社局 (150800): Bayannur and its counties'],
   ['institution1', 'training institution in 尧都区 141002: its own classes and trainees'],
   ['institution2', 'training institution in 襄汾县 141023: its own classes and trainees'],
-  ['hetao.school', '河套职业技能培训学校 in 临河区 150802: the Bayannur cook class, its claims and employment reminders'],
+  ['hetao.school', '河套职业技能培训学校 (临河区 150802): the Bayannur cook class and its claims'],
   ['college1', 'vocational college in 临汾市 141000: its own classes and students'],
   ['evaluator1', 'evaluation body: its assessments and candidates'],
   ['enterprise1', 'enterprise: its training orders, apprentices and hires'],
