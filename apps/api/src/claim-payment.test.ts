@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encryptIdNumber, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { addDays, addWorkingDays, makeResidentId, maskResidentId, parseResidentId, shanghaiDate } from '@vtc/domain';
-import { createFixtures, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { addDays, addWorkingDays, shanghaiDate } from '@vtc/domain';
+import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * After review, through the API by the right roles: the holiday calendar (province bureau), the
@@ -37,23 +36,8 @@ let seq = 800;
 let certSerial = 1;
 let classCounter = 1;
 
-async function person(name: string) {
-  const keys = piiKeysFrom(api.config);
-  const birthDate = '1991-06-15';
-  const id = makeResidentId({ regionCode: '141002', birthDate, sequence: seq++ });
-  const parsed = parseResidentId(id, new Date());
-  if (!parsed.ok) throw new Error('fixture ID invalid');
-  return api.prisma.person.create({
-    data: {
-      name,
-      idNumberCipher: encryptIdNumber(keys, id),
-      idNumberHash: idNumberHash(keys, id),
-      idNumberMasked: maskResidentId(id),
-      birthDate: new Date(`${birthDate}T00:00:00Z`),
-      sex: parsed.value.sex,
-      originRegionCode: '141002',
-    },
-  });
+function person(name: string) {
+  return createTestPerson(api, name, { sequence: seq++, birthDate: '1991-06-15' });
 }
 
 /** A completed class at institution1 whose trainees hold a LEVEL_4 certificate; the institution files the claim. */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encryptIdNumber, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { addDays, addWorkingDays, makeResidentId, maskResidentId, parseResidentId, shanghaiDate } from '@vtc/domain';
-import { createFixtures, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { addDays, addWorkingDays, shanghaiDate } from '@vtc/domain';
+import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * A training claim through the API from submission to payment: county review with one line
@@ -39,23 +38,8 @@ let occupationId: string;
 let evaluationBody: string;
 let seq = 700;
 
-async function person(name: string, birthDate = '1990-04-12') {
-  const keys = piiKeysFrom(api.config);
-  const id = makeResidentId({ regionCode: '141002', birthDate, sequence: seq++ });
-  const parsed = parseResidentId(id, new Date());
-  if (!parsed.ok) throw new Error('fixture ID invalid');
-  return api.prisma.person.create({
-    data: {
-      name,
-      idNumberCipher: encryptIdNumber(keys, id),
-      idNumberHash: idNumberHash(keys, id),
-      idNumberMasked: maskResidentId(id),
-      birthDate: new Date(`${birthDate}T00:00:00Z`),
-      sex: parsed.value.sex,
-      originRegionCode: '141002',
-      priorityGroups: ['RURAL_MIGRANT_WORKER'],
-    },
-  });
+function person(name: string, birthDate = '1990-04-12') {
+  return createTestPerson(api, name, { sequence: seq++, birthDate, priorityGroups: ['RURAL_MIGRANT_WORKER'] });
 }
 
 let certSerial = 1;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encryptIdNumber, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { makeResidentId, maskResidentId, parseResidentId, shanghaiDate } from '@vtc/domain';
+import { makeResidentId, shanghaiDate } from '@vtc/domain';
 import { SUBSIDY_POLICIES } from '../../../prisma/seed/policies.ts';
-import { createFixtures, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * Filing every other claim kind through the API, each by its own role, with the seeded policy
@@ -42,24 +41,8 @@ function seedRules(code: string): Record<string, unknown> {
   return p.rules;
 }
 
-async function person(name: string, birthDate = '1990-04-12') {
-  const keys = piiKeysFrom(api.config);
-  const id = makeResidentId({ regionCode: '141002', birthDate, sequence: seq++ });
-  const parsed = parseResidentId(id, new Date());
-  if (!parsed.ok) throw new Error('fixture ID invalid');
-  const p = await api.prisma.person.create({
-    data: {
-      name,
-      idNumberCipher: encryptIdNumber(keys, id),
-      idNumberHash: idNumberHash(keys, id),
-      idNumberMasked: maskResidentId(id),
-      birthDate: at(birthDate),
-      sex: parsed.value.sex,
-      originRegionCode: '141002',
-      priorityGroups: ['RURAL_MIGRANT_WORKER'],
-    },
-  });
-  return { ...p, idNumber: id };
+function person(name: string, birthDate = '1990-04-12') {
+  return createTestPerson(api, name, { sequence: seq++, birthDate, priorityGroups: ['RURAL_MIGRANT_WORKER'] });
 }
 
 let certSerial = 1;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { encryptIdNumber, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { makeCreditCode, makeResidentId, maskResidentId, parseResidentId } from '@vtc/domain';
-import { createFixtures, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { makeCreditCode, } from '@vtc/domain';
+import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * Filing subsidy claims through the API with the Linfen figures (临汾 003 items 6 and 9): a completed
@@ -53,23 +52,8 @@ let college: string;
 let evaluationBody: string;
 let seq = 500;
 
-async function person(name: string, birthDate = '1990-04-12') {
-  const keys = piiKeysFrom(api.config);
-  const id = makeResidentId({ regionCode: '141002', birthDate, sequence: seq++ });
-  const parsed = parseResidentId(id, new Date());
-  if (!parsed.ok) throw new Error('fixture ID invalid');
-  return api.prisma.person.create({
-    data: {
-      name,
-      idNumberCipher: encryptIdNumber(keys, id),
-      idNumberHash: idNumberHash(keys, id),
-      idNumberMasked: maskResidentId(id),
-      birthDate: new Date(`${birthDate}T00:00:00Z`),
-      sex: parsed.value.sex,
-      originRegionCode: '141002',
-      priorityGroups: ['RURAL_MIGRANT_WORKER'],
-    },
-  });
+function person(name: string, birthDate = '1990-04-12') {
+  return createTestPerson(api, name, { sequence: seq++, birthDate, priorityGroups: ['RURAL_MIGRANT_WORKER'] });
 }
 
 let certSerial = 1;

@@ -1,6 +1,6 @@
 import { configWith, type Config } from '@vtc/config';
 import { encryptIdNumber, hashPassword, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { createPrisma, type PrismaClient } from '@vtc/db';
+import { createPrisma, type PriorityGroup, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { makeCreditCode, makeResidentId, maskResidentId, parseResidentId } from '@vtc/domain';
 import pino from 'pino';
@@ -211,4 +211,36 @@ export async function createFixtures(prisma: PrismaClient, config: Config): Prom
     classB: cB.id,
     classC: cC.id,
   };
+}
+
+export interface TestPersonOptions {
+  /** Resident-ID sequence: the caller's own counter (it also decides the sex: odd is male). */
+  sequence: number;
+  birthDate?: string;
+  priorityGroups?: PriorityGroup[];
+}
+
+/**
+ * A real-name person of 尧都区 (141002) with a valid resident ID, stored as the product stores it
+ * (encrypted, keyed hash, masked); returns the row and the ID number.
+ */
+export async function createTestPerson(api: TestApi, name: string, o: TestPersonOptions) {
+  const birthDate = o.birthDate ?? '1990-04-12';
+  const keys = piiKeysFrom(api.config);
+  const id = makeResidentId({ regionCode: '141002', birthDate, sequence: o.sequence });
+  const parsed = parseResidentId(id, new Date());
+  if (!parsed.ok) throw new Error('fixture ID invalid');
+  const p = await api.prisma.person.create({
+    data: {
+      name,
+      idNumberCipher: encryptIdNumber(keys, id),
+      idNumberHash: idNumberHash(keys, id),
+      idNumberMasked: maskResidentId(id),
+      birthDate: new Date(`${birthDate}T00:00:00Z`),
+      sex: parsed.value.sex,
+      originRegionCode: '141002',
+      priorityGroups: o.priorityGroups ?? [],
+    },
+  });
+  return { ...p, idNumber: id };
 }
