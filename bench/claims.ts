@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, fileClaim } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase } from '@vtc/db/testing';
-import pg from 'pg';
 import { SUBSIDY_POLICIES } from '../prisma/seed/policies.ts';
 import type { Bench } from './index.ts';
+import { countStatements } from './statements.ts';
 
 /**
  * npm run bench -- claims [--persons=500] [--classes=700] [--size=50]
@@ -24,22 +24,6 @@ import type { Bench } from './index.ts';
  * per-claim count.
  */
 const FILED_AT = new Date('2026-12-20T04:00:00Z');
-
-function countStatements() {
-  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = proto.query;
-  const counter = {
-    n: 0,
-    stop: () => {
-      proto.query = original;
-    },
-  };
-  proto.query = function (this: unknown, ...a: unknown[]) {
-    counter.n += 1;
-    return original.apply(this, a);
-  };
-  return counter;
-}
 
 /** `count` trainees named <prefix><n> in classes <prefix>-<k> of `size`, completed, each with a LEVEL_4 certificate. */
 async function insertYear(prisma: PrismaClient, ids: { inst: string; occupation: string }, prefix: string, classes: number, size: number, startOffsetDays: (k: string) => string) {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, addClaimsToBatch, confirmPaymentBatchPaid, createPaymentBatch, MAX_CLAIMS_PER_ADD, submitPaymentBatch } from '@vtc/core';
 import { createPrisma } from '@vtc/db';
 import { createTestDatabase } from '@vtc/db/testing';
-import pg from 'pg';
 import type { Bench } from './index.ts';
+import { countStatements } from './statements.ts';
 
 /**
  * npm run bench -- payment-batch [--claims=500] [--lines=20]
@@ -15,22 +15,6 @@ import type { Bench } from './index.ts';
  * inserted with set-based SQL beforehand. Reports seconds and SQL statements (counted at the
  * driver, BEGIN/COMMIT included) for adding and for confirming, and the ledger rows posted.
  */
-function countStatements() {
-  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const original = proto.query;
-  const counter = {
-    n: 0,
-    stop: () => {
-      proto.query = original;
-    },
-  };
-  proto.query = function (this: unknown, ...a: unknown[]) {
-    counter.n += 1;
-    return original.apply(this, a);
-  };
-  return counter;
-}
-
 export const paymentBatch: Bench = async (opts) => {
   const claims = Number(opts.claims ?? 500);
   const lines = Number(opts.lines ?? 20);
