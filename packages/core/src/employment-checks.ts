@@ -27,7 +27,7 @@ import { enrollmentScope, hasRole } from './scope.ts';
 import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from './notification-sender.ts';
 import { type SqlSession, sqlTransaction } from './pg-session.ts';
 import { nextSerial } from './serial.ts';
-import { claimNumber, historyOf } from './subsidy-claim.ts';
+import { claimLineRow, claimNumber, historyOf, insertClaimLines } from './subsidy-claim.ts';
 
 /**
  * Employment checks after training (就业跟踪), run daily over every open check in Postgres:
@@ -752,33 +752,12 @@ async function fileUplifts(
     for (const c of created) supplementaryOf.set(c.supplements, { id: c.id, number: c.number, created: true });
   }
 
-  const payload = toFile.map(({ original, line: l, enrollmentId }) => ({
-    claimId: supplementaryOf.get(original.id)!.id,
-    personId: l.personId,
-    enrollmentId,
-    kind: l.scheme,
-    part: l.part,
-    occupationCode: l.occupationCode,
-    level: l.level,
-    basisRef: l.basisRef,
-    amountFen: l.amountFen,
-    subsidyYear: l.subsidyYear,
-    countsTowardLimit: l.countsTowardLimit,
-    limitSlot: l.limitSlot,
-    dedupKey: l.dedupKey,
-    explanation: l.explanation,
-  }));
   // The partial unique index x_claim_line_dedup_active is the guarantee: a line already live is skipped, never doubled.
-  const inserted = await tx.$queryRaw<Array<{ claimId: string; personId: string; enrollmentId: string | null; amountFen: number; dedupKey: string }>>`
-    INSERT INTO "SubsidyClaimLine" (id, "claimId", "personId", "enrollmentId", kind, part, "occupationCode", level, "basisRef",
-      "amountFen", "subsidyYear", "countsTowardLimit", "limitSlot", "dedupKey", explanation)
-    SELECT gen_random_uuid(), x."claimId", x."personId", x."enrollmentId", x.kind::"SubsidyKind", x.part::"ClaimLinePart", x."occupationCode",
-      x.level::"SkillLevel", x."basisRef", x."amountFen", x."subsidyYear", x."countsTowardLimit", x."limitSlot", x."dedupKey", x.explanation
-    FROM jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) AS x("claimId" uuid, "personId" uuid, "enrollmentId" uuid, kind text, part text,
-      "occupationCode" text, level text, "basisRef" text, "amountFen" int, "subsidyYear" int, "countsTowardLimit" boolean, "limitSlot" int,
-      "dedupKey" text, explanation jsonb)
-    ON CONFLICT ("dedupKey") WHERE status <> 'REJECTED' DO NOTHING
-    RETURNING "claimId"::text AS "claimId", "personId"::text AS "personId", "enrollmentId"::text AS "enrollmentId", "amountFen", "dedupKey"`;
+  const inserted = await insertClaimLines(
+    tx,
+    toFile.map(({ original, line, enrollmentId }) => claimLineRow(supplementaryOf.get(original.id)!.id, line, { enrollmentId })),
+    { skipLive: true },
+  );
 
   const addedBy = new Map<string, { lines: number; fen: number }>();
   for (const l of inserted) {

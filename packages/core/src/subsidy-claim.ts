@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Prisma, PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import type { PrismaClient, Tx } from '@vtc/db';
+import { Prisma, transaction } from '@vtc/db';
 import {
   addDays,
   ageOn,
@@ -815,7 +815,7 @@ async function conflictFor(prisma: PrismaClient, computation: ClaimComputation):
   );
 }
 
-type LineRow = {
+export type ClaimLineRow = {
   claimId: string;
   personId: string;
   enrollmentId: string | null;
@@ -834,13 +834,43 @@ type LineRow = {
   explanation: object;
 };
 
+/** The row of an engine line on claim `claimId`, with the record it rests on. */
+export function claimLineRow(
+  claimId: string,
+  l: ClaimComputation['lines'][number],
+  link: { enrollmentId?: string | null; certificateId?: string | null; apprenticeshipId?: string | null } = {},
+): ClaimLineRow {
+  return {
+    claimId,
+    personId: l.personId,
+    enrollmentId: link.enrollmentId ?? null,
+    certificateId: link.certificateId ?? null,
+    apprenticeshipId: link.apprenticeshipId ?? null,
+    kind: l.scheme,
+    part: l.part,
+    occupationCode: l.occupationCode,
+    level: l.level,
+    basisRef: l.basisRef,
+    amountFen: l.amountFen,
+    subsidyYear: l.subsidyYear,
+    countsTowardLimit: l.countsTowardLimit,
+    limitSlot: l.limitSlot,
+    dedupKey: l.dedupKey,
+    explanation: l.explanation as object,
+  };
+}
+
+export type InsertedClaimLine = { claimId: string; personId: string; enrollmentId: string | null; amountFen: number; dedupKey: string };
+
 /**
- * All lines of a claim in ONE statement with ONE bind parameter (the lines as a JSON array), so
+ * Lines (of one claim or many) in ONE statement with ONE bind parameter (the lines as a JSON array), so
  * neither the statement count nor PostgreSQL's 65,535-parameter limit depends on the number of
- * persons, and Prisma does not serialise 16 parameters per line.
+ * persons, and Prisma does not serialise 16 parameters per line. A live line with the same dedupKey
+ * (x_claim_line_dedup_active) fails the statement, or with `skipLive` is skipped; returns the lines written.
  */
-async function insertLines(tx: Tx, rows: LineRow[]): Promise<void> {
-  await tx.$executeRaw`
+export async function insertClaimLines(tx: Tx, rows: readonly ClaimLineRow[], { skipLive = false }: { skipLive?: boolean } = {}): Promise<InsertedClaimLine[]> {
+  const onConflict = skipLive ? Prisma.sql`ON CONFLICT ("dedupKey") WHERE status <> 'REJECTED' DO NOTHING` : Prisma.empty;
+  return tx.$queryRaw<InsertedClaimLine[]>`
     INSERT INTO "SubsidyClaimLine" (id, "claimId", "personId", "enrollmentId", "certificateId", "apprenticeshipId", kind, part,
       "occupationCode", level, "basisRef", "amountFen", "subsidyYear", "countsTowardLimit", "limitSlot", "dedupKey", explanation)
     SELECT gen_random_uuid(), x."claimId", x."personId", x."enrollmentId", x."certificateId", x."apprenticeshipId",
@@ -848,7 +878,9 @@ async function insertLines(tx: Tx, rows: LineRow[]): Promise<void> {
       x."subsidyYear", x."countsTowardLimit", x."limitSlot", x."dedupKey", x.explanation
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("claimId" uuid, "personId" uuid, "enrollmentId" uuid, "certificateId" uuid,
       "apprenticeshipId" uuid, kind text, part text, "occupationCode" text, level text, "basisRef" text, "amountFen" int, "subsidyYear" int,
-      "countsTowardLimit" boolean, "limitSlot" int, "dedupKey" text, explanation jsonb)`;
+      "countsTowardLimit" boolean, "limitSlot" int, "dedupKey" text, explanation jsonb)
+    ${onConflict}
+    RETURNING "claimId"::text AS "claimId", "personId"::text AS "personId", "enrollmentId"::text AS "enrollmentId", "amountFen", "dedupKey"`;
 }
 
 const ID_FIELD: Record<FileClaimKind, keyof FileClaimInput> = {
@@ -980,28 +1012,8 @@ export async function fileClaim(prisma: PrismaClient, actor: Actor, input: FileC
           },
           select: { id: true },
         });
-        const data = computation.lines.map((l): LineRow => {
-          const link = g.links.get(l.personId);
-          return {
-            claimId: claim.id,
-            personId: l.personId,
-            enrollmentId: link?.enrollmentId ?? null,
-            certificateId: link?.certificateId ?? null,
-            apprenticeshipId: link?.apprenticeshipId ?? null,
-            kind: l.scheme,
-            part: l.part,
-            occupationCode: l.occupationCode,
-            level: l.level,
-            basisRef: l.basisRef,
-            amountFen: l.amountFen,
-            subsidyYear: l.subsidyYear,
-            countsTowardLimit: l.countsTowardLimit,
-            limitSlot: l.limitSlot,
-            dedupKey: l.dedupKey,
-            explanation: l.explanation as object,
-          };
-        });
-        await insertLines(tx, data);
+        const data = computation.lines.map((l) => claimLineRow(claim.id, l, g.links.get(l.personId)));
+        await insertClaimLines(tx, data);
         const summary = { number, kind, basisRef: g.basisRef, policy: computation.policy, totalFen: computation.totalFen, lines: computation.lines.length, excluded: computation.excluded.length };
         await audit(tx, actor, { action: 'claim.file', entityType: 'SubsidyClaim', entityId: claim.id, after: summary });
         await emit(tx, {
