@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays, addWorkingDays, shanghaiDate } from '@vtc/domain';
-import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { createCompletedTestClass, createFixtures, createTestCertificate, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * After review, through the API by the right roles: the holiday calendar (province bureau), the
@@ -42,42 +42,14 @@ function person(name: string) {
 
 /** A completed class at institution1 whose trainees hold a LEVEL_4 certificate; the institution files the claim. */
 async function filedClaim(personIds: string[]): Promise<string> {
-  const c = await api.prisma.trainingClass.create({
-    data: {
-      code: `PX-141002-2026-9${String(classCounter++).padStart(3, '0')}`,
-      name: '养老护理员(四级)就业技能培训班',
-      institutionId: fx.institution1,
-      regionCode: '141002',
-      occupationId,
-      level: 'LEVEL_4',
-      trainingType: 'EMPLOYMENT_SKILLS',
-      status: 'COMPLETED',
-      plannedHours: 80,
-      startDate: new Date('2026-10-08T00:00:00Z'),
-      endDate: new Date('2026-11-06T00:00:00Z'),
-      completedAt: new Date('2026-11-06T09:00:00Z'),
-      venue: '教学楼 301',
-      capacity: 40,
-    },
-  });
+  const code = `PX-141002-2026-9${String(classCounter++).padStart(3, '0')}`;
+  const classId = await createCompletedTestClass(api, { code, institutionId: fx.institution1, occupationId, personIds });
   for (const personId of personIds) {
-    await api.prisma.enrollment.create({ data: { classId: c.id, personId, status: 'COMPLETED', attendanceRateBp: 9_500, completedAt: new Date('2026-11-06T09:00:00Z') } });
-    await api.prisma.certificate.create({
-      data: {
-        number: `S000114141002264${String(certSerial++).padStart(6, '0')}`,
-        kind: 'SKILL_LEVEL',
-        personId,
-        issuerId: evaluationBody,
-        occupationId,
-        level: 'LEVEL_4',
-        issuedOn: new Date('2026-11-10T00:00:00Z'),
-        verifyToken: randomBytes(18).toString('base64url'),
-      },
-    });
+    await createTestCertificate(api, { number: `S000114141002264${String(certSerial++).padStart(6, '0')}`, personId, issuerId: evaluationBody, occupationId });
   }
   const r = await api.gql<{ fileClaim: { __typename: string; id: string } }>(
     'mutation($input: FileClaimInput!) { fileClaim(input: $input) { __typename ... on SubsidyClaim { id } ... on DomainError { code message } } }',
-    { input: { kind: 'TRAINING', classId: gid('TrainingClass', c.id) } },
+    { input: { kind: 'TRAINING', classId: gid('TrainingClass', classId) } },
     tokens.institution1,
   );
   expect(r.data?.fileClaim.__typename).toBe('SubsidyClaim');

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays, addWorkingDays, shanghaiDate } from '@vtc/domain';
-import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
+import { createCompletedTestClass, createFixtures, createTestCertificate, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
  * A training claim through the API from submission to payment: county review with one line
@@ -43,47 +43,14 @@ function person(name: string, birthDate = '1990-04-12') {
 }
 
 let certSerial = 1;
-async function certificate(personId: string) {
-  return api.prisma.certificate.create({
-    data: {
-      number: `S000114141002264${String(certSerial++).padStart(6, '0')}`,
-      kind: 'SKILL_LEVEL',
-      personId,
-      issuerId: evaluationBody,
-      occupationId,
-      level: 'LEVEL_4',
-      issuedOn: new Date('2026-11-10T00:00:00Z'),
-      verifyToken: randomBytes(18).toString('base64url'),
-    },
-  });
+function certificate(personId: string) {
+  return createTestCertificate(api, { number: `S000114141002264${String(certSerial++).padStart(6, '0')}`, personId, issuerId: evaluationBody, occupationId });
 }
 
 let classCounter = 1;
-async function completedClass(personIds: string[]) {
-  const c = await api.prisma.trainingClass.create({
-    data: {
-      code: `PX-141002-2026-8${String(classCounter++).padStart(3, '0')}`,
-      name: '养老护理员(四级)就业技能培训班',
-      institutionId: fx.institution1,
-      regionCode: '141002',
-      occupationId,
-      level: 'LEVEL_4',
-      trainingType: 'EMPLOYMENT_SKILLS',
-      status: 'COMPLETED',
-      plannedHours: 80,
-      startDate: new Date('2026-10-08T00:00:00Z'),
-      endDate: new Date('2026-11-06T00:00:00Z'),
-      completedAt: new Date('2026-11-06T09:00:00Z'),
-      venue: '教学楼 301',
-      capacity: 40,
-    },
-  });
-  for (const personId of personIds) {
-    await api.prisma.enrollment.create({
-      data: { classId: c.id, personId, status: 'COMPLETED', attendanceRateBp: 9_500, priorityGroups: ['RURAL_MIGRANT_WORKER'], completedAt: new Date('2026-11-06T09:00:00Z') },
-    });
-  }
-  return c.id;
+function completedClass(personIds: string[]) {
+  const code = `PX-141002-2026-8${String(classCounter++).padStart(3, '0')}`;
+  return createCompletedTestClass(api, { code, institutionId: fx.institution1, occupationId, personIds, priorityGroups: ['RURAL_MIGRANT_WORKER'] });
 }
 
 beforeAll(async () => {

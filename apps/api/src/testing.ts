@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { configWith, type Config } from '@vtc/config';
 import { encryptIdNumber, hashPassword, idNumberHash, piiKeysFrom } from '@vtc/core';
 import { createPrisma, type PriorityGroup, type PrismaClient } from '@vtc/db';
@@ -243,4 +244,57 @@ export async function createTestPerson(api: TestApi, name: string, o: TestPerson
     },
   });
   return { ...p, idNumber: id };
+}
+
+/** Midnight UTC `days` before today (fixtures stay within the 12-month filing window whenever the tests run). */
+export const daysAgo = (days: number) => new Date(`${new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+
+/**
+ * A COMPLETED LEVEL_4 employment-skills class of `institutionId` in 尧都区 (141002) that ran 40 to 12
+ * days ago, with these persons COMPLETED at 95% attendance.
+ */
+export async function createCompletedTestClass(
+  api: TestApi,
+  o: { code: string; institutionId: string; occupationId: string; personIds: readonly string[]; priorityGroups?: PriorityGroup[] },
+): Promise<string> {
+  const end = daysAgo(12);
+  const completedAt = new Date(end.getTime() + 9 * 3_600_000);
+  const c = await api.prisma.trainingClass.create({
+    data: {
+      code: o.code,
+      name: '养老护理员(四级)就业技能培训班',
+      institutionId: o.institutionId,
+      regionCode: '141002',
+      occupationId: o.occupationId,
+      level: 'LEVEL_4',
+      trainingType: 'EMPLOYMENT_SKILLS',
+      status: 'COMPLETED',
+      plannedHours: 80,
+      startDate: daysAgo(40),
+      endDate: end,
+      completedAt,
+      venue: '教学楼 301',
+      capacity: 40,
+    },
+  });
+  await api.prisma.enrollment.createMany({
+    data: o.personIds.map((personId) => ({ classId: c.id, personId, status: 'COMPLETED' as const, attendanceRateBp: 9_500, priorityGroups: o.priorityGroups ?? [], completedAt })),
+  });
+  return c.id;
+}
+
+/** A LEVEL_4 skill-level certificate of `personId` issued 8 days ago (after the class above). */
+export async function createTestCertificate(api: TestApi, o: { number: string; personId: string; issuerId: string; occupationId: string }) {
+  return api.prisma.certificate.create({
+    data: {
+      number: o.number,
+      kind: 'SKILL_LEVEL',
+      personId: o.personId,
+      issuerId: o.issuerId,
+      occupationId: o.occupationId,
+      level: 'LEVEL_4',
+      issuedOn: daysAgo(8),
+      verifyToken: randomBytes(18).toString('base64url'),
+    },
+  });
 }
