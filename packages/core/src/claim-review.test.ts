@@ -136,7 +136,7 @@ describe('a training claim from filing to payment', () => {
 
   beforeAll(async () => {
     const classId = await classWithTrainees(2);
-    claimId = (await fileClaim(prisma, staff, { kind: 'TRAINING', classId })).claimId;
+    claimId = (await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON)).claimId;
     lineIds = (await prisma.subsidyClaimLine.findMany({ where: { claimId }, orderBy: { id: 'asc' } })).map((l) => l.id);
     expect(lineIds).toHaveLength(2);
   });
@@ -222,19 +222,19 @@ describe('a training claim from filing to payment', () => {
 describe('rejection', () => {
   it('at review rejects every line and frees the persons for another claim', async () => {
     const classId = await classWithTrainees(1);
-    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId });
+    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
     expect(await code(rejectClaim(prisma, county, { claimId, reason: '' }))).toBe('VALIDATION');
     const c = await rejectClaim(prisma, county, { claimId, reason: '材料不全' });
     expect(c.status).toBe('REJECTED');
     expect(c.rejectionReason).toBe('材料不全');
     expect((await prisma.subsidyClaimLine.findMany({ where: { claimId } })).map((l) => l.status)).toEqual(['REJECTED']);
-    const again = await fileClaim(prisma, staff, { kind: 'TRAINING', classId });
+    const again = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
     expect(again.lines).toBe(1);
   });
 
   it('a review rejecting every line rejects the claim', async () => {
     const classId = await classWithTrainees(1);
-    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId });
+    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
     const [line] = await prisma.subsidyClaimLine.findMany({ where: { claimId } });
     const c = await reviewClaim(prisma, county, { claimId, decisions: [{ lineId: line!.id, accept: false, reason: '出勤记录存疑' }] });
     expect(c.status).toBe('REJECTED');
@@ -259,7 +259,7 @@ async function errorOf(p: Promise<unknown>): Promise<DomainError> {
 /** A training claim of `count` trainees, every line accepted by the county and approved by the city at `now`. */
 async function onNotice(count: number, now = FRIDAY_NOON) {
   const classId = await classWithTrainees(count);
-  const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId });
+  const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
   const lines = await prisma.subsidyClaimLine.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
   await reviewClaim(prisma, county, { claimId, decisions: lines.map((l) => ({ lineId: l.id, accept: true })) });
   const c = await approveClaim(prisma, city, { claimId }, { now });
@@ -344,7 +344,7 @@ describe('objections during the public notice', () => {
 
   it('only on notice: not during review', async () => {
     const classId = await classWithTrainees(1);
-    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId });
+    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
     expect((await errorOf(recordObjection(prisma, county, objection(claimId), during))).code).toBe('INVALID_TRANSITION');
   });
 
@@ -676,7 +676,7 @@ describe('review levels as policy data (rules.review)', () => {
 
   async function xiangfenClaim(count = 1) {
     const classId = await classWithTrainees(count, { institutionId: xiangfenInst, regionCode: '141023' });
-    const { claimId } = await fileClaim(prisma, xiangfenStaff, { kind: 'TRAINING', classId });
+    const { claimId } = await fileClaim(prisma, xiangfenStaff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
     const lines = await prisma.subsidyClaimLine.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
     return { claimId, decisions: lines.map((l) => ({ lineId: l.id, accept: true })) };
   }

@@ -22,6 +22,9 @@ let inst: string;
 let policyId: string;
 let staff: Actor;
 
+/** Within 12 months of the test classes' start (2026-10-08), whenever the tests run. */
+const FILED_AT = new Date('2026-11-20T04:00:00Z');
+
 const RULES = {
   payee: 'TRAINING_INSTITUTION',
   minAttendanceRateBp: 8_000,
@@ -190,7 +193,7 @@ describe('a claim that loses a race on the database', () => {
     const t = await completedClassWithOneTrainee();
     const key = dedupKey({ scheme: 'OCCUPATION_LEVEL', personId: t.personId, occupationCode: '4-10-01-05', level: 'LEVEL_4', basis: '*', slot: 'MAIN' });
     const before = await written();
-    const e = await race({ personId: t.personId, dedupKey: key, limitSlot: null, number: 'BT-OTHER-1' }, () => fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId }));
+    const e = await race({ personId: t.personId, dedupKey: key, limitSlot: null, number: 'BT-OTHER-1' }, () => fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId }, FILED_AT));
     expect(e).toBeInstanceOf(DomainError);
     expect(e).toMatchObject({ code: 'CONFLICT', details: { personId: t.personId, claimNumber: 'BT-OTHER-1' } });
     expect((e as DomainError).message).toContain(t.masked);
@@ -202,7 +205,7 @@ describe('a claim that loses a race on the database', () => {
     const t = await completedClassWithOneTrainee();
     const before = await written();
     const e = await race({ personId: t.personId, dedupKey: `OTHER|${t.personId}`, limitSlot: 1, number: 'BT-OTHER-2' }, () =>
-      fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId }),
+      fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId }, FILED_AT),
     );
     expect(e).toMatchObject({ code: 'CONFLICT', details: { personId: t.personId, claimNumber: 'BT-OTHER-2' } });
     expect(await written()).toEqual({ ...before, claims: before.claims + 1, lines: before.lines + 1 });
@@ -210,7 +213,7 @@ describe('a claim that loses a race on the database', () => {
 
   it('without a race the same trainee is filed normally', async () => {
     const t = await completedClassWithOneTrainee();
-    const r = await fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId });
+    const r = await fileClaim(prisma, staff, { kind: 'TRAINING', classId: t.classId }, FILED_AT);
     expect([r.totalFen, r.lines, r.excluded, r.number]).toEqual([190_000, 1, 0, expect.stringMatching(/^BT-141002-\d{4}-\d{6}$/)]);
     const line = await prisma.subsidyClaimLine.findFirstOrThrow({ where: { claimId: r.claimId } });
     expect(line).toMatchObject({ limitSlot: 1, countsTowardLimit: true, part: 'MAIN', level: 'LEVEL_4', occupationCode: '4-10-01-05', basisRef: `class:${t.classId}` });
@@ -461,7 +464,7 @@ describe('a class-hour claim that loses a race on the database', () => {
     const { classId, enrollments } = await completedClassOf([personId!], { start: '2026-10-08', end: '2026-11-06' });
     await withAttendance(classId, enrollments, '2026-10-09');
     const before = await written();
-    const e = await race({ personId: personId!, dedupKey: `OTHER|${personId}`, limitSlot: 1, number: 'BT-OTHER-3' }, () => fileClaim(prisma, staff, { kind: 'CLASS_HOUR', classId }));
+    const e = await race({ personId: personId!, dedupKey: `OTHER|${personId}`, limitSlot: 1, number: 'BT-OTHER-3' }, () => fileClaim(prisma, staff, { kind: 'CLASS_HOUR', classId }, FILED_AT));
     expect(e).toMatchObject({ code: 'CONFLICT', details: { personId, claimNumber: 'BT-OTHER-3' } });
     expect(await written()).toEqual({ ...before, claims: before.claims + 1, lines: before.lines + 1 });
   });
