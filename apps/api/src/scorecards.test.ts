@@ -99,6 +99,8 @@ beforeAll(async () => {
     p.employmentCheck.create({
       data: {
         enrollmentId: enrollments[i]!,
+        personId: persons[i]!,
+        classId: fx.classA,
         checkpointMonths: months,
         completedOn: d('2026-03-31'),
         dueOn: months === 6 ? d('2026-09-30') : d('2026-06-30'),

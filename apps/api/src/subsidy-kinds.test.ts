@@ -570,6 +570,8 @@ describe('OUTCOME (class employment rate tiers from the employment checks)', () 
     await api.prisma.employmentCheck.createMany({
       data: enrollments.map((enrollmentId, i) => ({
         enrollmentId,
+        personId: people[i]!.id,
+        classId,
         checkpointMonths: cp,
         completedOn: at(end),
         dueOn: at(ago(200 - cp * 30)),

@@ -77,6 +77,9 @@ const SWEEP_BATCH = 5_000;
  */
 export const MAX_CHUNK_ENQUEUES = 20;
 
+/** No evidence rows (shared, never mutated). */
+const NONE: readonly never[] = [];
+
 const day = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 
 function assertDate(value: string, field: string): void {
@@ -201,8 +204,8 @@ export async function ensureEmploymentChecks(prisma: PrismaClient | Tx, scope: E
     sinces.push(null);
   }
   const created = await prisma.$executeRaw`
-    INSERT INTO "EmploymentCheck" (id, "enrollmentId", "checkpointMonths", "completedOn", "dueOn", "updatedAt")
-    SELECT DISTINCT ON (e.id, m.months) gen_random_uuid(), e.id, m.months, d.completed_on,
+    INSERT INTO "EmploymentCheck" (id, "enrollmentId", "personId", "classId", "checkpointMonths", "completedOn", "dueOn", "updatedAt")
+    SELECT DISTINCT ON (e.id, m.months) gen_random_uuid(), e.id, e."personId", e."classId", m.months, d.completed_on,
       (d.completed_on + make_interval(months => m.months))::date, now()
     FROM "Enrollment" e
     JOIN "TrainingClass" c ON c.id = e."classId"
@@ -338,19 +341,15 @@ export interface CheckChunkOptions {
 type CheckRow = {
   id: string;
   enrollmentId: string;
+  personId: string;
+  classId: string;
   checkpointMonths: number;
   completedOn: string;
   dueOn: string;
-  status: string;
-  decided: boolean;
   reminded: boolean;
-  evidence: unknown;
-  personId: string;
-  classId: string;
-  institutionId: string;
-  regionCode: string;
-  classStart: string;
 };
+
+type ClassRow = { id: string; institutionId: string; regionCode: string; startDate: string };
 
 type UpliftNote = { claimNumber: string; amountFen: number; dedupKey: string } | { refused: string; zh: string; en: string; on: string };
 
@@ -383,80 +382,100 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
       const none: CheckChunkResult = { checked: 0, qualified: 0, employed: 0, closed: 0, reminders: 0, skipped: true, runId: chunk.runId, runReady: false };
       if (chunk.status === 'DONE') return none;
 
+      // The range's open checks (x_employment_check_open, in heap order: checks are made in enrollment-id
+      // order), then their classes: each check carries its person and class, so Enrollment is not read.
       const checks = await sql.query<CheckRow>(
-        `SELECT k.id::text AS id, k."enrollmentId"::text AS "enrollmentId", k."checkpointMonths", k."completedOn"::text AS "completedOn",
-          k."dueOn"::text AS "dueOn", k.status::text AS status, k."decidedAt" IS NOT NULL AS decided, k."reminderSentAt" IS NOT NULL AS reminded,
-          k.evidence, e."personId"::text AS "personId", c.id::text AS "classId", c."institutionId"::text AS "institutionId",
-          c."regionCode", c."startDate"::text AS "classStart"
-        FROM "EmploymentCheck" k JOIN "Enrollment" e ON e.id = k."enrollmentId" JOIN "TrainingClass" c ON c.id = e."classId"
+        `SELECT k.id, k."enrollmentId", k."personId", k."classId", k."checkpointMonths", k."completedOn"::text AS "completedOn",
+          k."dueOn"::text AS "dueOn", k."reminderSentAt" IS NOT NULL AS reminded
+        FROM "EmploymentCheck" k
         WHERE k."enrollmentId" BETWEEN $1::uuid AND $2::uuid AND ${OPEN_CHECK_SQL}
         ORDER BY k."enrollmentId", k."checkpointMonths"`,
         [chunk.from, chunk.to],
       );
+      const classIds = [...new Set(checks.map((c) => c.classId))];
+      const classes = new Map(
+        (
+          await sql.query<ClassRow>(
+            `SELECT id, "institutionId", "regionCode", "startDate"::text AS "startDate" FROM "TrainingClass" WHERE id = ANY($1::uuid[])`,
+            [classIds],
+          )
+        ).map((c) => [c.id, c]),
+      );
+      const classOf = (c: CheckRow): ClassRow => {
+        const k = classes.get(c.classId);
+        if (!k) throw new Error(`class ${c.classId} of employment check ${c.id} not found`);
+        return k;
+      };
 
       const personIds = [...new Set(checks.map((c) => c.personId))];
       const { records, contributions } = await evidenceOf(sql, personIds);
       const rulesFor = rulesResolver(await publishedPoliciesSql(sql, ['CLASS_HOUR']));
 
-      // Decide every undecided check.
-      const decisions = new Map<string, EmploymentDecision>();
+      // Decide every open check.
+      const decisions: EmploymentDecision[] = [];
       for (const c of checks) {
-        if (c.decided) continue;
-        decisions.set(
-          c.id,
+        const k = classOf(c);
+        decisions.push(
           decideEmployment({
             completedOn: c.completedOn,
             checkpointMonths: c.checkpointMonths,
             dueOn: c.dueOn,
             today,
-            records: records.get(c.personId) ?? [],
-            contributions: contributions.get(c.personId) ?? [],
-            rules: rulesFor(c.regionCode, c.classStart),
+            records: records.get(c.personId) ?? NONE,
+            contributions: contributions.get(c.personId) ?? NONE,
+            rules: rulesFor(k.regionCode, k.startDate),
           }),
         );
       }
 
-      // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check.
-      const toRemind = checks.filter((c) => !c.decided && !c.reminded && decisions.get(c.id)?.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
-      const sent = toRemind.length > 0 ? await sideEffects((t) => sendReminders(t, sender, chunkId, toRemind)) : { count: 0, reached: new Set<string>() };
-      const reminders = sent.count;
+      // Reminders: checks still PENDING whose window closes within `reminderDays`, once per check, to the
+      // institutions' active staff. Only a check whose institution has someone to tell is marked reminded;
+      // the others are tried again on the next run (an institution may get its first staff account any day).
+      const toRemind = checks.filter((c, i) => !c.reminded && decisions[i]!.status === 'PENDING' && reminderDue(c.dueOn, today, reminderDays));
+      let reminders = 0;
+      const remindedIds = new Set<string>();
+      if (toRemind.length > 0) {
+        const staff = await sql.query<StaffRow>(
+          `SELECT DISTINCT rb."userId"::text AS "userId", rb."organizationId"::text AS "organizationId"
+           FROM "RoleBinding" rb JOIN "User" u ON u.id = rb."userId"
+           WHERE rb.role = 'INSTITUTION_STAFF' AND u.status = 'ACTIVE' AND rb."organizationId" = ANY($1::uuid[])`,
+          [[...new Set(toRemind.map((c) => classOf(c).institutionId))]],
+        );
+        if (staff.length > 0) {
+          const reached = new Set(staff.map((x) => x.organizationId));
+          const due = toRemind.filter((c) => reached.has(classOf(c).institutionId));
+          reminders = await sideEffects((t) => sendReminders(t, sender, chunkId, due, classOf, staff));
+          for (const c of due) remindedIds.add(c.id);
+        }
+      }
 
-      // Write every outcome in one statement.
-      // Only a check whose institution has someone to tell is marked reminded; the others are tried again
-      // on the next run (an institution may get its first active staff account any day).
-      const remindedIds = new Set(toRemind.filter((c) => sent.reached.has(c.institutionId)).map((c) => c.id));
-      const updates = checks
-        .filter((c) => !c.decided)
-        .map((c) => {
-          const d = decisions.get(c.id)!;
-          return {
-            id: c.id,
-            decided: false,
-            status: d.status,
-            final: d.final,
-            evidence: d.evidence,
-            employerCreditCode: d.employerCreditCode ?? null,
-            contractMonths: d.contractMonths ?? null,
-            monthlyWageFen: d.monthlyWageFen ?? null,
-            remind: remindedIds.has(c.id),
-          };
+      // Write every outcome in one statement (keys left out are null).
+      if (checks.length > 0) {
+        const updates = checks.map((c, i) => {
+          const d = decisions[i]!;
+          const u: Record<string, unknown> = { id: c.id, status: d.status, evidence: d.evidence };
+          if (d.final) u.final = true;
+          if (d.employerCreditCode !== null) u.employerCreditCode = d.employerCreditCode;
+          if (d.contractMonths !== null) u.contractMonths = d.contractMonths;
+          if (d.monthlyWageFen !== null) u.monthlyWageFen = d.monthlyWageFen;
+          if (remindedIds.has(c.id)) u.remind = true;
+          return u;
         });
-      if (updates.length > 0) {
         await sql.query(
           `UPDATE "EmploymentCheck" k SET
-            status = CASE WHEN x.decided THEN k.status ELSE x.status::"EmploymentCheckStatus" END,
+            status = x.status::"EmploymentCheckStatus",
             evidence = x.evidence,
-            "employerCreditCode" = CASE WHEN x.decided THEN k."employerCreditCode" ELSE x."employerCreditCode" END,
-            "contractMonths" = CASE WHEN x.decided THEN k."contractMonths" ELSE x."contractMonths" END,
-            "monthlyWageFen" = CASE WHEN x.decided THEN k."monthlyWageFen" ELSE x."monthlyWageFen" END,
-            "decidedAt" = CASE WHEN x.decided THEN k."decidedAt" WHEN x.final THEN now() ELSE NULL END,
+            "employerCreditCode" = x."employerCreditCode",
+            "contractMonths" = x."contractMonths",
+            "monthlyWageFen" = x."monthlyWageFen",
+            "decidedAt" = CASE WHEN x.final THEN now() END,
             "lastCheckedOn" = $2::date,
             "runId" = $3::uuid,
             "reminderSentAt" = CASE WHEN x.remind THEN now() ELSE k."reminderSentAt" END,
             "updatedAt" = now()
-          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, decided boolean, status text, final boolean, evidence jsonb,
+          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, status text, final boolean, evidence jsonb,
             "employerCreditCode" text, "contractMonths" int, "monthlyWageFen" int, remind boolean)
-          WHERE k.id = x.id AND (k."decidedAt" IS NULL OR x.decided) AND (k."lastCheckedOn" IS NULL OR k."lastCheckedOn" <= $2::date)`,
+          WHERE k.id = x.id AND ${OPEN_CHECK_SQL} AND (k."lastCheckedOn" IS NULL OR k."lastCheckedOn" <= $2::date)`,
           [JSON.stringify(updates), today, chunk.runId],
         );
       }
@@ -464,7 +483,7 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
       let qualified = 0;
       let employed = 0;
       let closed = 0;
-      for (const d of decisions.values()) {
+      for (const d of decisions) {
         if (d.status === 'QUALIFIED') qualified += 1;
         else if (d.final) {
           closed += 1;
@@ -566,15 +585,23 @@ async function evidenceOf(sql: SqlSession, personIds: string[]): Promise<{ recor
     list.push({ ...r, employerCreditCode: r.employerCreditCode?.trim() ?? null });
     records.set(personId, list);
   }
-  const contributionRows = await sql.query<{ personId: string; employerCreditCode: string; month: string; wageBaseFen: number | null }>(
-    `SELECT "personId"::text AS "personId", "employerCreditCode", month, max("wageBaseFen") AS "wageBaseFen"
-    FROM "SocialInsuranceContribution" WHERE "personId" = ANY($1::uuid[])
-    GROUP BY "personId", "employerCreditCode", month`,
+  // One row per person: its distinct (employer, month) pairs with the highest wage base, as
+  // 'code:YYYYMM:wage' items joined by ',' (the index-only scan of x_contribution_person_month feeds it;
+  // one string per person instead of a row per month keeps the transfer and the parsing small).
+  const contributionRows = await sql.query<{ personId: string; items: string }>(
+    `SELECT p AS "personId", string_agg(code || ':' || month || ':' || COALESCE(wage::text, ''), ',') AS items
+    FROM (SELECT "personId" AS p, "employerCreditCode"::text AS code, month, max("wageBaseFen") AS wage
+          FROM "SocialInsuranceContribution" WHERE "personId" = ANY($1::uuid[])
+          GROUP BY 1, 2, 3) x
+    GROUP BY p`,
     [personIds],
   );
-  for (const { personId, ...c } of contributionRows) {
-    const list = contributions.get(personId) ?? [];
-    list.push({ ...c, employerCreditCode: c.employerCreditCode.trim() });
+  for (const { personId, items } of contributionRows) {
+    const list: ContributionMonth[] = [];
+    for (const item of items.split(',')) {
+      const [employerCreditCode = '', month = '', wage = ''] = item.split(':');
+      list.push({ employerCreditCode, month, wageBaseFen: wage === '' ? null : Number(wage) });
+    }
     contributions.set(personId, list);
   }
   return { records, contributions };
@@ -582,19 +609,24 @@ async function evidenceOf(sql: SqlSession, personIds: string[]): Promise<{ recor
 
 // ───────────────────────────── reminders ─────────────────────────────
 
-/** Notifies the active staff of each institution; returns how many were written and the institutions reached. */
-async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string, checks: CheckRow[]): Promise<{ count: number; reached: Set<string> }> {
-  if (checks.length === 0) return { count: 0, reached: new Set() };
+type StaffRow = { userId: string; organizationId: string };
+
+/** Notifies the given active staff of each institution of its checks; returns how many notifications were written. */
+async function sendReminders(
+  tx: Tx,
+  sender: NotificationSender,
+  chunkId: string,
+  checks: CheckRow[],
+  classOf: (c: CheckRow) => ClassRow,
+  staff: StaffRow[],
+): Promise<number> {
   const byInstitution = new Map<string, CheckRow[]>();
   for (const c of checks) {
-    const list = byInstitution.get(c.institutionId) ?? [];
+    const institutionId = classOf(c).institutionId;
+    const list = byInstitution.get(institutionId) ?? [];
     list.push(c);
-    byInstitution.set(c.institutionId, list);
+    byInstitution.set(institutionId, list);
   }
-  const staff = await tx.$queryRaw<Array<{ userId: string; organizationId: string }>>`
-    SELECT DISTINCT rb."userId"::text AS "userId", rb."organizationId"::text AS "organizationId"
-    FROM "RoleBinding" rb JOIN "User" u ON u.id = rb."userId"
-    WHERE rb.role = 'INSTITUTION_STAFF' AND u.status = 'ACTIVE' AND rb."organizationId" = ANY(${[...byInstitution.keys()]}::uuid[])`;
   const messages: OutgoingNotification[] = [];
   for (const s of staff) {
     const list = byInstitution.get(s.organizationId) ?? [];
@@ -611,7 +643,7 @@ async function sendReminders(tx: Tx, sender: NotificationSender, chunkId: string
       dedupKey: `employment-reminder:${chunkId}:${s.organizationId}:${s.userId}`,
     });
   }
-  return { count: await sender.send(tx, messages), reached: new Set(staff.map((s) => s.organizationId)) };
+  return sender.send(tx, messages);
 }
 
 // ───────────────────────────── uplift ─────────────────────────────

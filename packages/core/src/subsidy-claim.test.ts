@@ -343,9 +343,13 @@ async function withAttendance(classId: string, enrollments: string[], date: stri
 }
 
 async function withChecks(enrollments: string[], employed: number, completedOn: string, checkpointMonths = 6) {
+  const rows = await prisma.enrollment.findMany({ where: { id: { in: enrollments } }, select: { id: true, personId: true, classId: true } });
+  const of = new Map(rows.map((e) => [e.id, e]));
   await prisma.employmentCheck.createMany({
     data: enrollments.map((enrollmentId, i) => ({
       enrollmentId,
+      personId: of.get(enrollmentId)!.personId,
+      classId: of.get(enrollmentId)!.classId,
       checkpointMonths,
       completedOn: iso(completedOn),
       dueOn: new Date(iso(completedOn).getTime() + checkpointMonths * 30 * 86_400_000),
