@@ -1,15 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
+import { daysInMonth, isCalendarDate } from './calendar-date';
 import {
   type ContributionMonth,
   checkpointDates,
   contractEndOf,
+  type DecideEmploymentInput,
   decideEmployment,
+  describeEmploymentEvidence,
   type EmploymentCheckStatus,
   type EvidenceRecord,
   employmentRulesOf,
   reminderDue,
 } from './employment';
 import { DomainError } from './errors';
+import { addDays, assertCalendarDate, isMonthKey, monthKeyOf } from './subsidy/dates';
 import { BAYANNUR_CLASS_HOUR, withRules } from './subsidy/fixtures';
 import { validatePolicy } from './subsidy/policy';
 
@@ -224,21 +228,23 @@ describe('decideEmployment (completion 2026-03-31, 6-month checkpoint 2026-09-30
     expect({ status: d.status, final: d.final, rule: d.evidence.rule }).toEqual({ status: expected.status, final: expected.final, rule: expected.rule });
     if (expected.employer !== undefined) expect(d.employerCreditCode).toBe(expected.employer);
     if (expected.contractMonths !== undefined) expect(d.contractMonths).toBe(expected.contractMonths);
-    if (expected.recordId !== undefined) expect(d.evidence.recordId).toBe(expected.recordId);
-    expect(d.evidence.zh.length).toBeGreaterThan(0);
-    expect(d.evidence.en.length).toBeGreaterThan(0);
+    if (expected.recordId !== undefined) expect(d.evidence.recordId ?? null).toBe(expected.recordId);
+    const text = describeEmploymentEvidence(d.evidence)!;
+    expect(text.zh.length).toBeGreaterThan(0);
+    expect(text.en.length).toBeGreaterThan(0);
   });
 
   it('says in the evidence that an unconfirmed self-report is not enough', () => {
     const d = decideEmployment({ ...SIX, today: '2026-10-01', records: [rec({ source: 'SELF_REPORTED' })], contributions: [], rules: RULES });
     expect(d.status).toBe('NOT_EMPLOYED');
-    expect(d.evidence.notes.map((n) => n.en).join(' ')).toContain('not confirmed by the employer');
-    expect(d.evidence.notes.map((n) => n.zh).join(' ')).toContain('尚未经企业确认');
+    const { notes } = describeEmploymentEvidence(d.evidence)!;
+    expect(notes.map((n) => n.en).join(' ')).toContain('not confirmed by the employer');
+    expect(notes.map((n) => n.zh).join(' ')).toContain('尚未经企业确认');
   });
 
   it('explains why a contract fell short (11 months) in both languages', () => {
     const d = decideEmployment({ ...SIX, today: '2026-10-01', records: [rec({ contractEnd: '2027-04-29' })], contributions: paid(ACME, '202605'), rules: RULES });
-    const why = d.evidence.notes.find((n) => n.en.startsWith('Not qualifying'))!;
+    const why = describeEmploymentEvidence(d.evidence)!.notes.find((n) => n.en.startsWith('Not qualifying'))!;
     expect(why.en).toContain('11 month(s), less than 12');
     expect(why.zh).toContain('不足12个月');
   });
@@ -277,5 +283,367 @@ describe('decideEmployment (completion 2026-03-31, 6-month checkpoint 2026-09-30
   it('a CLASS_HOUR policy without an uplift gives no qualifying rule', () => {
     const plain = validatePolicy(withRules(BAYANNUR_CLASS_HOUR, { employmentUplift: null }));
     expect(employmentRulesOf(plain.kind === 'CLASS_HOUR' ? plain.rules : null)).toEqual({ qualifying: null });
+  });
+});
+
+// ───────────────────────────── the evidence: stored as data, worded on read ─────────────────────────────
+
+type Worded = { rule: string; zh: string; en: string; notes: Array<{ zh: string; en: string }> };
+const NOT_QUALIFYING_6_12 = {
+  zh: '不符合上浮条件:没有结业后6个月内(2026-03-31至2026-09-30)签订12个月及以上劳动合同并缴纳社会保险的记录',
+  en: 'Not qualifying for the uplift: No record of a labour contract of 12 months or more signed within 6 months after completion (2026-03-31 to 2026-09-30) with social insurance paid',
+};
+const TOO_SHORT_NOTE = {
+  zh: `${NOT_QUALIFYING_6_12.zh}:2026-05-01与${ACME}签订的合同期限11个月,不足12个月`,
+  en: `${NOT_QUALIFYING_6_12.en}: the contract signed 2026-05-01 with ${ACME} covers 11 month(s), less than 12`,
+};
+const STILL_OPEN = { zh: '(检查期未结束,仍可能转为符合上浮条件)', en: ' (the window is still open; it may still qualify for the uplift)' };
+
+// The texts decided checks showed before the evidence was stored as data, word for word.
+const WORDED: Array<[name: string, change: Partial<DecideEmploymentInput>, expected: Worded]> = [
+  [
+    'QUALIFYING_CONTRACT with insurance',
+    { records: [rec()], contributions: paid(ACME, '202605') },
+    {
+      rule: 'QUALIFYING_CONTRACT',
+      zh: `符合就业后上浮条件(劳动合同备案):结业2026-03-31后6个月内(至2026-09-30),于2026-05-01与${ACME}签订劳动合同(2026-05-01至2027-04-30,12个月,不少于12个月);2026-05已由用人单位缴纳社会保险`,
+      en: `Qualifying employment (labour-contract filing): Within 6 months after completion on 2026-03-31 (until 2026-09-30), signed a labour contract on 2026-05-01 with ${ACME} (2026-05-01 to 2027-04-30, 12 month(s), at least 12); Social insurance paid by the employer for 2026-05`,
+      notes: [],
+    },
+  ],
+  [
+    'QUALIFYING_CONTRACT open-ended, unnamed employer, any length, no insurance required',
+    {
+      records: [rec({ source: 'SELF_REPORTED', confirmation: 'CONFIRMED', employerCreditCode: null, employerName: null, contractEnd: null })],
+      rules: { qualifying: { withinMonths: 6, minContractMonths: 0, requiresSocialInsurance: false } },
+    },
+    {
+      rule: 'QUALIFYING_CONTRACT',
+      zh: '符合就业后上浮条件(本人申报):结业2026-03-31后6个月内(至2026-09-30),于2026-05-01签订劳动合同(2026-05-01至无固定期限,无固定期限)',
+      en: 'Qualifying employment (self-report): Within 6 months after completion on 2026-03-31 (until 2026-09-30), signed a labour contract on 2026-05-01 (2026-05-01 to open-ended, open-ended)',
+      notes: [],
+    },
+  ],
+  [
+    'QUALIFYING_CONTRACT at a 12-month checkpoint (the uplift window ends before it)',
+    { records: [rec()], contributions: paid(ACME, '202606'), checkpointMonths: 12, dueOn: '2027-03-31' },
+    {
+      rule: 'QUALIFYING_CONTRACT',
+      zh: `符合就业后上浮条件(劳动合同备案):结业2026-03-31后6个月内(至2026-09-30),于2026-05-01与${ACME}签订劳动合同(2026-05-01至2027-04-30,12个月,不少于12个月);2026-06已由用人单位缴纳社会保险`,
+      en: `Qualifying employment (labour-contract filing): Within 6 months after completion on 2026-03-31 (until 2026-09-30), signed a labour contract on 2026-05-01 with ${ACME} (2026-05-01 to 2027-04-30, 12 month(s), at least 12); Social insurance paid by the employer for 2026-06`,
+      notes: [],
+    },
+  ],
+  [
+    'RECORD_COVERS_CHECKPOINT, window open, with insurance; note TOO_SHORT',
+    { records: [rec({ contractEnd: '2027-04-29' })], contributions: paid(ACME, '202605'), today: '2026-09-01' },
+    {
+      rule: 'RECORD_COVERS_CHECKPOINT',
+      zh: `已就业:劳动合同备案:Acme的劳动合同(2026-05-01至2027-04-29)覆盖检查点2026-09-30;结业后缴纳社保1个月${STILL_OPEN.zh}`,
+      en: `Employed: labour-contract filing: the contract with Acme (2026-05-01 to 2027-04-29) covers the checkpoint 2026-09-30; 1 month(s) of social insurance after completion${STILL_OPEN.en}`,
+      notes: [TOO_SHORT_NOTE],
+    },
+  ],
+  [
+    'RECORD_COVERS_CHECKPOINT at a 12-month checkpoint; the note names the uplift window, not the checkpoint',
+    { records: [rec({ contractEnd: '2027-04-29' })], checkpointMonths: 12, dueOn: '2027-03-31' },
+    {
+      rule: 'RECORD_COVERS_CHECKPOINT',
+      zh: `已就业:劳动合同备案:Acme的劳动合同(2026-05-01至2027-04-29)覆盖检查点2027-03-31${STILL_OPEN.zh}`,
+      en: `Employed: labour-contract filing: the contract with Acme (2026-05-01 to 2027-04-29) covers the checkpoint 2027-03-31${STILL_OPEN.en}`,
+      notes: [TOO_SHORT_NOTE],
+    },
+  ],
+  [
+    'RECORD_COVERS_CHECKPOINT, closed, open-ended, no insurance; note NOT_WITHIN',
+    { records: [rec({ source: 'EMPLOYER_CONFIRMATION', employerName: null, contractStart: '2026-01-01', contractEnd: null })], today: '2026-10-01' },
+    {
+      rule: 'RECORD_COVERS_CHECKPOINT',
+      zh: `已就业:企业确认:${ACME}的劳动合同(2026-01-01至无固定期限)覆盖检查点2026-09-30`,
+      en: `Employed: employer confirmation: the contract with ${ACME} (2026-01-01 to open-ended) covers the checkpoint 2026-09-30`,
+      notes: [
+        {
+          zh: `${NOT_QUALIFYING_6_12.zh}:2026-01-01与${ACME}签订的合同不在结业后6个月内(2026-03-31至2026-09-30)`,
+          en: `${NOT_QUALIFYING_6_12.en}: the contract signed 2026-01-01 with ${ACME} is not within 6 months after completion (2026-03-31 to 2026-09-30)`,
+        },
+      ],
+    },
+  ],
+  [
+    'CONTRIBUTIONS_IN_WINDOW, window open; notes SELF_REPORT_UNCONFIRMED and NOT_QUALIFYING without contracts',
+    { records: [rec({ source: 'SELF_REPORTED' })], contributions: paid(ACME, '202605') },
+    {
+      rule: 'CONTRIBUTIONS_IN_WINDOW',
+      zh: `已就业:${ACME}在202603至202609期间为其缴纳社会保险1个月(202605)${STILL_OPEN.zh}`,
+      en: `Employed: ${ACME} paid social insurance for 1 month(s) from 202603 to 202609 (202605)${STILL_OPEN.en}`,
+      notes: [
+        {
+          zh: 'Acme的本人申报尚未经企业确认,不能作为就业或享受上浮补贴的依据',
+          en: 'The self-report for Acme is not confirmed by the employer yet, so it is not evidence of employment or of the uplift',
+        },
+        NOT_QUALIFYING_6_12,
+      ],
+    },
+  ],
+  [
+    'CONTRIBUTIONS_IN_WINDOW, closed, no uplift in force: no notes',
+    { contributions: paid(BETA, '202607', '202605', '202607'), rules: NO_UPLIFT, today: '2026-10-01' },
+    {
+      rule: 'CONTRIBUTIONS_IN_WINDOW',
+      zh: `已就业:${BETA}在202603至202609期间为其缴纳社会保险2个月(202605、202607)`,
+      en: `Employed: ${BETA} paid social insurance for 2 month(s) from 202603 to 202609 (202605, 202607)`,
+      notes: [],
+    },
+  ],
+  [
+    'WINDOW_OPEN under the uplift',
+    {},
+    {
+      rule: 'WINDOW_OPEN',
+      zh: '检查期2026-03-31至2026-09-30尚未结束,暂无就业证据',
+      en: 'The window 2026-03-31 to 2026-09-30 is still open; no evidence of employment yet',
+      notes: [NOT_QUALIFYING_6_12],
+    },
+  ],
+  [
+    'WINDOW_CLOSED; notes DENIED and NOT_QUALIFYING (any length) with NO_SOCIAL_INSURANCE',
+    {
+      records: [
+        rec({ contractStart: '2026-04-10', contractEnd: '2026-08-31' }),
+        rec({ id: 'r2', source: 'EMPLOYER_CONFIRMATION', confirmation: 'DENIED', employerCreditCode: BETA, employerName: 'Beta' }),
+      ],
+      rules: { qualifying: { withinMonths: 6, minContractMonths: 0, requiresSocialInsurance: true } },
+      today: '2026-10-01',
+    },
+    {
+      rule: 'WINDOW_CLOSED',
+      zh: '检查期2026-03-31至2026-09-30已结束:没有社保缴费记录,也没有经确认的覆盖检查点的劳动合同',
+      en: 'The window 2026-03-31 to 2026-09-30 has closed with no social-insurance contribution and no confirmed contract covering the checkpoint',
+      notes: [
+        { zh: 'Beta的企业确认已被企业否认,不计入', en: 'The employer confirmation for Beta was denied by the employer and does not count' },
+        {
+          zh: `不符合上浮条件:没有结业后6个月内(2026-03-31至2026-09-30)签订劳动合同并缴纳社会保险的记录:2026-04-10与${ACME}签订的合同在202604至202609期间没有社会保险缴费`,
+          en: `Not qualifying for the uplift: No record of a labour contract signed within 6 months after completion (2026-03-31 to 2026-09-30) with social insurance paid: the contract signed 2026-04-10 with ${ACME} has no social-insurance contribution from 202604 to 202609`,
+        },
+      ],
+    },
+  ],
+];
+
+const decide = (change: Partial<DecideEmploymentInput>) => decideEmployment({ ...SIX, today: '2026-07-01', records: [], contributions: [], rules: RULES, ...change });
+/** The evidence as it comes back from the jsonb column. */
+const stored = (change: Partial<DecideEmploymentInput>): unknown => JSON.parse(JSON.stringify(decide(change).evidence));
+
+describe('describeEmploymentEvidence: the stored evidence in words', () => {
+  it.each(WORDED)('%s', (_name, change, expected) => {
+    expect(describeEmploymentEvidence(stored(change))).toEqual(expected);
+  });
+
+  it('covers every rule and every kind of note', () => {
+    const evidence = WORDED.map(([, change]) => stored(change) as { rule: string; notes?: Array<{ code: string; reasons?: Array<{ code: string }> }> });
+    expect(new Set(evidence.map((e) => e.rule))).toEqual(new Set(['QUALIFYING_CONTRACT', 'RECORD_COVERS_CHECKPOINT', 'CONTRIBUTIONS_IN_WINDOW', 'WINDOW_OPEN', 'WINDOW_CLOSED']));
+    const notes = evidence.flatMap((e) => e.notes ?? []);
+    expect(new Set(notes.map((n) => n.code))).toEqual(new Set(['DENIED', 'SELF_REPORT_UNCONFIRMED', 'NOT_QUALIFYING']));
+    expect(new Set(notes.flatMap((n) => n.reasons ?? []).map((r) => r.code))).toEqual(new Set(['NOT_WITHIN', 'TOO_SHORT', 'NO_SOCIAL_INSURANCE']));
+  });
+
+  it('stores codes and parameters only: a PENDING check under the uplift is small', () => {
+    const d = decide({});
+    expect(d.evidence).toEqual({
+      rule: 'WINDOW_OPEN',
+      window: { from: '2026-03-31', to: '2026-09-30' },
+      notes: [{ code: 'NOT_QUALIFYING', withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true }],
+    });
+    const json = JSON.stringify(d.evidence);
+    expect(json).not.toMatch(/"(zh|en)"/);
+    // 178 bytes; the worded form was 625 (and about 1 KB for an EMPLOYED check with a reason).
+    expect(Buffer.byteLength(json)).toBeLessThan(256);
+  });
+
+  it('stores the qualifying contract as data', () => {
+    expect(decide({ records: [rec()], contributions: paid(ACME, '202605', '202606') }).evidence).toEqual({
+      rule: 'QUALIFYING_CONTRACT',
+      window: { from: '2026-03-31', to: '2026-09-30' },
+      recordId: 'r1',
+      source: 'LABOUR_CONTRACT',
+      contributionMonths: ['202605', '202606'],
+      match: { signedOn: '2026-05-01', startsOn: '2026-05-01', endsOn: '2027-04-30', employer: ACME, contractMonths: 12, socialInsuranceMonth: '202605', withinMonths: 6, minContractMonths: 12 },
+    });
+  });
+
+  it('ignores what core adds to the evidence (the uplift note)', () => {
+    const evidence = { ...(stored({}) as object), uplift: { refused: 'BASE_NOT_APPROVED', zh: '…', en: '…' } };
+    expect(describeEmploymentEvidence(evidence)).toEqual(WORDED.find(([n]) => n === 'WINDOW_OPEN under the uplift')![2]);
+  });
+
+  it('shows evidence written before the structured form as it was stored', () => {
+    const legacy = {
+      rule: 'WINDOW_OPEN',
+      zh: '检查期2026-03-31至2026-09-30尚未结束,暂无就业证据',
+      en: 'The window 2026-03-31 to 2026-09-30 is still open; no evidence of employment yet',
+      window: { from: '2026-03-31', to: '2026-09-30' },
+      recordId: null,
+      source: null,
+      contributionMonths: [],
+      notes: [NOT_QUALIFYING_6_12],
+      uplift: { refused: 'BASE_NOT_APPROVED' },
+    };
+    expect(describeEmploymentEvidence(legacy)).toEqual({ rule: 'WINDOW_OPEN', zh: legacy.zh, en: legacy.en, notes: [NOT_QUALIFYING_6_12] });
+    expect(describeEmploymentEvidence({ rule: 'SOMETHING_OLD', zh: '旧', en: 'old', notes: [] })).toEqual({ rule: 'SOMETHING_OLD', zh: '旧', en: 'old', notes: [] });
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a string', 'WINDOW_OPEN'],
+    ['an array', [{ rule: 'WINDOW_OPEN' }]],
+    ['an empty object', {}],
+    ['only the uplift note', { uplift: { claimNumber: 'X' } }],
+    ['a rule that is not a string', { rule: 7, window: { from: '2026-03-31', to: '2026-09-30' } }],
+  ])('nothing to say for %s', (_name, value) => {
+    expect(describeEmploymentEvidence(value)).toBeNull();
+  });
+
+  const W = { from: '2026-03-31', to: '2026-09-30' };
+  it.each<[string, unknown]>([
+    ['an unknown rule', { rule: 'NOPE', window: W }],
+    ['no window', { rule: 'WINDOW_OPEN' }],
+    ['a window of non-dates', { rule: 'WINDOW_OPEN', window: { from: 1, to: '2026-13-01' } }],
+    ['a qualifying contract without its match', { rule: 'QUALIFYING_CONTRACT', window: W, recordId: 'r1', source: 'LABOUR_CONTRACT', match: 'x' }],
+    ['a match with a bad date', { rule: 'QUALIFYING_CONTRACT', window: W, source: 'LABOUR_CONTRACT', match: { signedOn: '2026-02-30', startsOn: '2026-02-30', withinMonths: 6, minContractMonths: 12 } }],
+    ['an unknown source', { rule: 'RECORD_COVERS_CHECKPOINT', window: W, source: 'RUMOUR', who: 'Acme', startsOn: '2026-05-01' }],
+    ['contribution months that are not strings', { rule: 'CONTRIBUTIONS_IN_WINDOW', window: W, employer: ACME, contributionMonths: [202605] }],
+  ])('empty texts for %s, never a throw', (_name, value) => {
+    expect(describeEmploymentEvidence(value)).toEqual({ rule: (value as { rule: string }).rule, zh: '', en: '', notes: [] });
+  });
+
+  it('leaves out notes it does not understand, keeps the others', () => {
+    const value = {
+      rule: 'WINDOW_OPEN',
+      window: W,
+      notes: [
+        null,
+        'x',
+        { code: 'DENIED', source: 'NOPE', who: 'Acme' },
+        { code: 'NOT_QUALIFYING', withinMonths: '6', minContractMonths: 12 },
+        { code: 'NOT_QUALIFYING', withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true, reasons: [{ code: 'WHATEVER', signedOn: '2026-05-01' }] },
+        { code: 'SELF_REPORT_UNCONFIRMED', who: 'Acme' },
+      ],
+    };
+    expect(describeEmploymentEvidence(value)?.notes).toEqual([
+      {
+        zh: 'Acme的本人申报尚未经企业确认,不能作为就业或享受上浮补贴的依据',
+        en: 'The self-report for Acme is not confirmed by the employer yet, so it is not evidence of employment or of the uplift',
+      },
+    ]);
+  });
+
+  it('does not throw on an object that throws when read', () => {
+    const hostile = Object.defineProperty({}, 'rule', {
+      get() {
+        throw new Error('boom');
+      },
+    });
+    expect(describeEmploymentEvidence(hostile)).toBeNull();
+  });
+});
+
+describe('the date helpers on the hot path (read in place, same answers)', () => {
+  it.each<[string, unknown, boolean]>([
+    ['a leap day of a year divisible by 400', '2000-02-29', true],
+    ['a leap day of a century year', '1900-02-29', false],
+    ['a leap day of a leap year', '2024-02-29', true],
+    ['29 February of a common year', '2026-02-29', false],
+    ['30 April', '2026-04-30', true],
+    ['31 April', '2026-04-31', false],
+    ['31 December', '2026-12-31', true],
+    ['year 0000', '0000-01-01', true],
+    ['year 9999', '9999-12-31', true],
+    ['a one-digit month', '2026-1-01', false],
+    ['full-width digits', '２０２６-01-01', false],
+    ['a full-width hyphen', '2026－01－01', false],
+    ['the empty string', '', false],
+    ['month 13', '2026-13-01', false],
+    ['month 00', '2026-00-10', false],
+    ['day 00', '2026-01-00', false],
+    ['day 32', '2026-01-32', false],
+    ['no hyphens', '20260101', false],
+    ['slashes', '2026/01/01', false],
+    ['a trailing newline', '2026-01-01\n', false],
+    ['a leading space', ' 2026-01-01', false],
+    ['a time', '2026-01-01T00:00', false],
+    ['a sign', '+2026-01-01', false],
+    ['letters', '2026-0a-01', false],
+    ['a number', 20260101, false],
+    ['null', null, false],
+    ['undefined', undefined, false],
+  ])('%s (%j) → %s', (_name, value, valid) => {
+    expect(isCalendarDate(value as string)).toBe(valid);
+    if (valid) expect(() => assertCalendarDate(value as string, 'd')).not.toThrow();
+    else expect(() => assertCalendarDate(value as string, 'd')).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'd' } }));
+  });
+
+  it.each<[unknown, boolean]>([
+    ['202601', true],
+    ['202612', true],
+    ['000001', true],
+    ['202600', false],
+    ['202613', false],
+    ['2026-01', false],
+    ['20261', false],
+    ['2026011', false],
+    ['２０２６01', false],
+    ['202601\n', false],
+    ['', false],
+    [202601, true], // as the RegExp read it: the number's digits
+    [null, false],
+  ])('isMonthKey(%j) → %s', (value, ok) => {
+    expect(isMonthKey(value as string)).toBe(ok);
+  });
+
+  it.each([
+    ['2026-09-30', '202609'],
+    ['0001-01-01', '000101'],
+    ['2000-02-29', '200002'],
+  ])('monthKeyOf(%s) → %s', (date, key) => {
+    expect(monthKeyOf(date)).toBe(key);
+  });
+
+  it('monthKeyOf rejects what is not a date', () => {
+    expect(() => monthKeyOf('2026-13-01')).toThrow(expect.objectContaining({ code: 'VALIDATION', details: { field: 'date' } }));
+  });
+
+  it.each<[string, number, string]>([
+    ['2026-03-31', 1, '2026-04-01'],
+    ['2026-03-01', -1, '2026-02-28'],
+    ['2024-02-28', 1, '2024-02-29'],
+    ['2000-02-28', 1, '2000-02-29'],
+    ['1900-02-28', 1, '1900-03-01'],
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2027-01-01', -1, '2026-12-31'],
+    ['2026-01-15', 0, '2026-01-15'],
+    ['2026-01-15', 365, '2027-01-15'],
+    ['2024-01-15', 366, '2025-01-15'],
+    ['2026-01-15', -40_000, '1916-07-11'],
+    ['9999-12-31', -1, '9999-12-30'],
+    ['0100-03-01', -1, '0100-02-28'],
+    // Date.UTC reads years 0–99 as 1900–1999; addDays kept that, as it always did.
+    ['0050-01-01', 1, '1950-01-02'],
+  ])('addDays(%s, %i) → %s', (date, days, expected) => {
+    expect(addDays(date, days)).toBe(expected);
+  });
+
+  it('addDays agrees with Date for every day of 1999–2030 (± a day, a year)', () => {
+    for (let t = Date.UTC(1999, 0, 1); t <= Date.UTC(2030, 11, 31); t += 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      for (const days of [1, -1, 366, -366]) expect(addDays(date, days)).toBe(new Date(t + days * 86_400_000).toISOString().slice(0, 10));
+    }
+  });
+
+  it('daysInMonth', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    expect(daysInMonth(2000, 2)).toBe(29);
+    expect(daysInMonth(1900, 2)).toBe(28);
   });
 });

@@ -1,5 +1,5 @@
 import { listEmploymentChecks, requestEmploymentCheckRun } from '@vtc/core';
-import { DomainError } from '@vtc/domain';
+import { DomainError, describeEmploymentEvidence, type EmploymentEvidenceText } from '@vtc/domain';
 import { builder } from './builder.ts';
 import { Enrollment, TrainingClass } from './class.ts';
 
@@ -18,8 +18,21 @@ const EmploymentCheckStatusEnum = builder.enumType('EmploymentCheckStatus', {
   } as const,
 });
 
-type Evidence = { rule?: string; zh?: string; en?: string; uplift?: { claimNumber?: string; refused?: string; zh?: string; en?: string } } | null;
+type Evidence = { uplift?: { claimNumber?: string; refused?: string; zh?: string; en?: string } } | null;
 const evidenceOf = (v: unknown): Evidence => (v && typeof v === 'object' ? (v as Evidence) : null);
+
+// The evidence is stored as codes and parameters; its words are rendered on read, once per row
+// however many of rule / evidenceZh / evidenceEn the query asks for.
+const worded = new WeakMap<object, EmploymentEvidenceText | null>();
+function wordsOf(evidence: unknown): EmploymentEvidenceText | null {
+  if (!evidence || typeof evidence !== 'object') return null;
+  let text = worded.get(evidence);
+  if (text === undefined) {
+    text = describeEmploymentEvidence(evidence);
+    worded.set(evidence, text);
+  }
+  return text;
+}
 
 export const EmploymentCheck = builder.prismaObject('EmploymentCheck', {
   fields: (t) => ({
@@ -31,9 +44,9 @@ export const EmploymentCheck = builder.prismaObject('EmploymentCheck', {
     status: t.expose('status', { type: EmploymentCheckStatusEnum }),
     decided: t.boolean({ description: 'Final: never changes again', resolve: (c) => c.decidedAt !== null }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
-    rule: t.string({ nullable: true, description: 'The rule that decided, e.g. QUALIFYING_CONTRACT, WINDOW_CLOSED', resolve: (c) => evidenceOf(c.evidence)?.rule ?? null }),
-    evidenceZh: t.string({ nullable: true, resolve: (c) => evidenceOf(c.evidence)?.zh ?? null }),
-    evidenceEn: t.string({ nullable: true, resolve: (c) => evidenceOf(c.evidence)?.en ?? null }),
+    rule: t.string({ nullable: true, description: 'The rule that decided, e.g. QUALIFYING_CONTRACT, WINDOW_CLOSED', resolve: (c) => wordsOf(c.evidence)?.rule || null }),
+    evidenceZh: t.string({ nullable: true, resolve: (c) => wordsOf(c.evidence)?.zh || null }),
+    evidenceEn: t.string({ nullable: true, resolve: (c) => wordsOf(c.evidence)?.en || null }),
     upliftClaimNumber: t.string({ nullable: true, description: 'The supplementary claim carrying the +50% uplift line', resolve: (c) => evidenceOf(c.evidence)?.uplift?.claimNumber ?? null }),
     upliftRefusedEn: t.string({ nullable: true, description: 'Why no uplift line was filed (yet)', resolve: (c) => evidenceOf(c.evidence)?.uplift?.en ?? null }),
     employerCreditCode: t.exposeString('employerCreditCode', { nullable: true }),

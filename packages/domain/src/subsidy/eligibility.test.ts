@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkEligibility, findQualifyingEmployment } from './eligibility';
+import { checkEligibility, findQualifyingEmployment, matchQualifyingEmployment } from './eligibility';
 import type { ClaimPerson, EmploymentEvidence } from './facts';
 import { BAYANNUR_CLASS_HOUR } from './fixtures';
 import { validatePolicyRules } from './rules';
@@ -85,5 +85,52 @@ describe('employment after completion: within 6 months, contract ≥ 12 months, 
     expect(() => findQualifyingEmployment('2026-03-31', [contract('2026-05-15', null, ['2026-05'])], cond)).toThrow(
       expect.objectContaining({ code: 'VALIDATION' }),
     );
+  });
+});
+
+describe('matchQualifyingEmployment: the same decision as data, worded by findQualifyingEmployment', () => {
+  const cond = { withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true };
+  const need = { completedOn: '2026-03-31', windowEnd: '2026-09-30', withinMonths: 6, minContractMonths: 12, requiresSocialInsurance: true };
+  const unnamed = (c: EmploymentEvidence): EmploymentEvidence => ({ ...c, employerName: null });
+  const failing = [contract('2026-05-15', '2027-05-13'), contract('2026-10-01', null), unnamed(contract('2026-05-20', '2027-05-19', ['202610']))];
+
+  it('gives the need and each contract’s reason (the employer left out when unnamed), no text', () => {
+    expect(matchQualifyingEmployment('2026-03-31', failing, cond)).toEqual({
+      ok: false,
+      windowEnd: '2026-09-30',
+      need,
+      reasons: [
+        { code: 'TOO_SHORT', signedOn: '2026-05-15', employer: '河套食品公司', contractMonths: 11 },
+        { code: 'NO_SOCIAL_INSURANCE', signedOn: '2026-05-20' },
+        { code: 'NOT_WITHIN', signedOn: '2026-10-01', employer: '河套食品公司' },
+      ],
+    });
+  });
+
+  it('words the refusal from it', () => {
+    expect(findQualifyingEmployment('2026-03-31', failing, cond)).toEqual({
+      ok: false,
+      windowEnd: '2026-09-30',
+      rule: 'EMPLOYMENT_NOT_CONFIRMED',
+      zh: '没有结业后6个月内(2026-03-31至2026-09-30)签订12个月及以上劳动合同并缴纳社会保险的记录:2026-05-15与河套食品公司签订的合同期限11个月,不足12个月;2026-05-20签订的合同在202605至202609期间没有社会保险缴费;2026-10-01与河套食品公司签订的合同不在结业后6个月内(2026-03-31至2026-09-30)',
+      en: 'No record of a labour contract of 12 months or more signed within 6 months after completion (2026-03-31 to 2026-09-30) with social insurance paid: the contract signed 2026-05-15 with 河套食品公司 covers 11 month(s), less than 12; the contract signed 2026-05-20 has no social-insurance contribution from 202605 to 202609; the contract signed 2026-10-01 with 河套食品公司 is not within 6 months after completion (2026-03-31 to 2026-09-30)',
+    });
+  });
+
+  it('matches with the earliest insurance month of the window, and words the steps from it', () => {
+    const open = unnamed(contract('2026-05-20', null, ['202607', '202606', '202604']));
+    const match = { evidence: open, contractMonths: null, windowEnd: '2026-09-30', socialInsuranceMonth: '202606' };
+    expect(matchQualifyingEmployment('2026-03-31', [open], cond)).toEqual({ ok: true, match, need });
+    expect(findQualifyingEmployment('2026-03-31', [open], cond)).toEqual({
+      ok: true,
+      match,
+      steps: [
+        {
+          zh: '结业2026-03-31后6个月内(至2026-09-30),于2026-05-20签订劳动合同(2026-05-20至无固定期限,无固定期限,不少于12个月)',
+          en: 'Within 6 months after completion on 2026-03-31 (until 2026-09-30), signed a labour contract on 2026-05-20 (2026-05-20 to open-ended, open-ended, at least 12)',
+        },
+        { zh: '2026-06已由用人单位缴纳社会保险', en: 'Social insurance paid by the employer for 2026-06' },
+      ],
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { formatRateBp } from '../attendance';
-import { DomainError } from '../errors';
+import { DomainError, type LocalizedText } from '../errors';
 import { PRIORITY_GROUP_NAMES } from '../person';
-import { assertCalendarDate, contractMonths, isMonthKey, monthKeyOf, windowEnd, withinMonthsAfter } from './dates';
+import { assertCalendarDate, contractMonths, isMonthKey, monthKeyOf, windowEnd } from './dates';
 import type { ClaimPerson, EmploymentEvidence, ExplanationStep, Refusal } from './facts';
 import type { CommonRules, EmploymentCondition } from './rules';
 
@@ -101,6 +101,41 @@ export type EmploymentCheck =
   | { ok: true; match: EmploymentMatch; steps: ExplanationStep[] }
   | ({ ok: false; windowEnd: string } & Refusal);
 
+/** What a qualifying contract must be, with the window it is read in: the parameters of the wording. */
+export interface QualifyingNeed {
+  completedOn: string;
+  /** completedOn + withinMonths (clamped), the window's last day. */
+  windowEnd: string;
+  withinMonths: number;
+  minContractMonths: number;
+  requiresSocialInsurance: boolean;
+}
+
+/**
+ * Why one contract does not qualify; `employer` is the evidence's employerName, absent when it has
+ * none. Plain JSON: employment checks store these as they are (EmploymentDecisionEvidence notes).
+ */
+export type QualifyingReason =
+  | { code: 'NOT_WITHIN'; signedOn: string; employer?: string }
+  | { code: 'TOO_SHORT'; signedOn: string; employer?: string; contractMonths: number }
+  /** No contribution from the signing month to the window's last month. */
+  | { code: 'NO_SOCIAL_INSURANCE'; signedOn: string; employer?: string };
+
+/** The qualifying contract as its wording names it. */
+export interface QualifyingContractFacts {
+  signedOn: string;
+  startsOn: string;
+  endsOn: string | null;
+  employer: string | null;
+  contractMonths: number | null;
+  socialInsuranceMonth: string | null;
+}
+
+/** findQualifyingEmployment without any text: the match, or the need and each contract's reason. */
+export type QualifyingMatchResult =
+  | { ok: true; match: EmploymentMatch; need: QualifyingNeed }
+  | { ok: false; windowEnd: string; need: QualifyingNeed; reasons: QualifyingReason[] };
+
 function validateEvidence(e: EmploymentEvidence): void {
   assertCalendarDate(e.signedOn, 'employment.signedOn');
   assertCalendarDate(e.startsOn, 'employment.startsOn');
@@ -112,13 +147,8 @@ function validateEvidence(e: EmploymentEvidence): void {
   }
 }
 
-function employerLabel(e: EmploymentEvidence): { zh: string; en: string } {
-  return e.employerName ? { zh: `与${e.employerName}`, en: ` with ${e.employerName}` } : { zh: '', en: '' };
-}
-
-function monthsText(months: number | null): { zh: string; en: string } {
-  return months === null ? { zh: '无固定期限', en: 'open-ended' } : { zh: `${months}个月`, en: `${months} month(s)` };
-}
+const byContract = (a: EmploymentEvidence, b: EmploymentEvidence): number =>
+  cmp(a.signedOn, b.signedOn) || cmp(a.startsOn, b.startsOn) || cmp(a.endsOn ?? '9999-99-99', b.endsOn ?? '9999-99-99') || cmp(a.employerName ?? '', b.employerName ?? '');
 
 /**
  * The first contract (by signing date) that satisfies the condition after `completedOn`:
@@ -126,70 +156,145 @@ function monthsText(months: number | null): { zh: string; en: string } {
  * clamped); covering at least `minContractMonths` whole months (open-ended always does); and, when
  * required, with an employer social-insurance contribution in a month from the signing month to
  * the window's last month. A contract signed before completion does not count ("after training").
+ * Structured, no text (hot: every employment check); `qualifyingSteps` / `notQualifyingText` word it.
  */
+export function matchQualifyingEmployment(completedOn: string, evidence: readonly EmploymentEvidence[], condition: EmploymentCondition): QualifyingMatchResult {
+  assertCalendarDate(completedOn, 'completedOn');
+  const end = windowEnd(completedOn, condition.withinMonths);
+  for (const e of evidence) validateEvidence(e);
+  const need: QualifyingNeed = {
+    completedOn,
+    windowEnd: end,
+    withinMonths: condition.withinMonths,
+    minContractMonths: condition.minContractMonths,
+    requiresSocialInsurance: condition.requiresSocialInsurance,
+  };
+  const ordered = evidence.length > 1 ? [...evidence].sort(byContract) : evidence;
+  const reasons: QualifyingReason[] = [];
+  let toMonth: string | null = null;
+  for (const e of ordered) {
+    const months = contractMonths(e.startsOn, e.endsOn);
+    // Signed within the window (the date is valid: validateEvidence).
+    if (!(e.signedOn >= completedOn && e.signedOn <= end)) {
+      reasons.push(e.employerName ? { code: 'NOT_WITHIN', signedOn: e.signedOn, employer: e.employerName } : { code: 'NOT_WITHIN', signedOn: e.signedOn });
+      continue;
+    }
+    if (months !== null && months < condition.minContractMonths) {
+      reasons.push(
+        e.employerName
+          ? { code: 'TOO_SHORT', signedOn: e.signedOn, employer: e.employerName, contractMonths: months }
+          : { code: 'TOO_SHORT', signedOn: e.signedOn, contractMonths: months },
+      );
+      continue;
+    }
+    let siMonth: string | null = null;
+    if (condition.requiresSocialInsurance) {
+      // The earliest contribution month from the signing month to the window's last month.
+      const from = monthKeyOf(e.signedOn);
+      toMonth ??= monthKeyOf(end);
+      for (const m of e.socialInsuranceMonths) if (m >= from && m <= toMonth && (siMonth === null || m < siMonth)) siMonth = m;
+      if (siMonth === null) {
+        reasons.push(e.employerName ? { code: 'NO_SOCIAL_INSURANCE', signedOn: e.signedOn, employer: e.employerName } : { code: 'NO_SOCIAL_INSURANCE', signedOn: e.signedOn });
+        continue;
+      }
+    }
+    return { ok: true, match: { evidence: e, contractMonths: months, windowEnd: end, socialInsuranceMonth: siMonth }, need };
+  }
+  return { ok: false, windowEnd: end, need, reasons };
+}
+
+// The wording of the employment condition: one source for findQualifyingEmployment (claims) and the
+// employment checks' evidence, rendered on read (describeEmploymentEvidence).
+
+function employerLabel(employer: string | null | undefined): LocalizedText {
+  return employer ? { zh: `与${employer}`, en: ` with ${employer}` } : { zh: '', en: '' };
+}
+
+function monthsText(months: number | null): LocalizedText {
+  return months === null ? { zh: '无固定期限', en: 'open-ended' } : { zh: `${months}个月`, en: `${months} month(s)` };
+}
+
+/** 'YYYY-MM-DD' → 'YYYYMM' of a date already known valid (the wording does not validate again). */
+const monthKey = (date: string): string => date.slice(0, 4) + date.slice(5, 7);
+
+/** The explanation steps of a qualifying contract (the contract, then the insurance month when required). */
+export function qualifyingSteps(need: QualifyingNeed, c: QualifyingContractFacts): ExplanationStep[] {
+  const { completedOn, withinMonths, minContractMonths, windowEnd: end } = need;
+  const who = employerLabel(c.employer);
+  const length = monthsText(c.contractMonths);
+  const steps: ExplanationStep[] = [
+    {
+      zh: `结业${completedOn}后${withinMonths}个月内(至${end}),于${c.signedOn}${who.zh}签订劳动合同(${c.startsOn}至${c.endsOn ?? '无固定期限'},${length.zh}${minContractMonths > 0 ? `,不少于${minContractMonths}个月` : ''})`,
+      en: `Within ${withinMonths} months after completion on ${completedOn} (until ${end}), signed a labour contract on ${c.signedOn}${who.en} (${c.startsOn} to ${c.endsOn ?? 'open-ended'}, ${length.en}${minContractMonths > 0 ? `, at least ${minContractMonths}` : ''})`,
+    },
+  ];
+  if (c.socialInsuranceMonth !== null) {
+    const month = `${c.socialInsuranceMonth.slice(0, 4)}-${c.socialInsuranceMonth.slice(4)}`;
+    steps.push({ zh: `${month}已由用人单位缴纳社会保险`, en: `Social insurance paid by the employer for ${month}` });
+  }
+  return steps;
+}
+
+/** One contract's reason, worded. */
+function qualifyingReasonText(need: QualifyingNeed, r: QualifyingReason): LocalizedText {
+  const who = employerLabel(r.employer);
+  const label = { zh: `${r.signedOn}${who.zh}签订的合同`, en: `the contract signed ${r.signedOn}${who.en}` };
+  switch (r.code) {
+    case 'NOT_WITHIN':
+      return {
+        zh: `${label.zh}不在结业后${need.withinMonths}个月内(${need.completedOn}至${need.windowEnd})`,
+        en: `${label.en} is not within ${need.withinMonths} months after completion (${need.completedOn} to ${need.windowEnd})`,
+      };
+    case 'TOO_SHORT':
+      return {
+        zh: `${label.zh}期限${r.contractMonths}个月,不足${need.minContractMonths}个月`,
+        en: `${label.en} covers ${r.contractMonths} month(s), less than ${need.minContractMonths}`,
+      };
+    case 'NO_SOCIAL_INSURANCE': {
+      const from = monthKey(r.signedOn);
+      const to = monthKey(need.windowEnd);
+      return { zh: `${label.zh}在${from}至${to}期间没有社会保险缴费`, en: `${label.en} has no social-insurance contribution from ${from} to ${to}` };
+    }
+  }
+}
+
+/** Why nothing qualifies: what was needed, then each contract's reason. */
+export function notQualifyingText(need: QualifyingNeed, reasons: readonly QualifyingReason[]): LocalizedText {
+  const { completedOn, windowEnd: end, withinMonths, minContractMonths, requiresSocialInsurance } = need;
+  const needText = {
+    zh: `结业后${withinMonths}个月内(${completedOn}至${end})签订${minContractMonths > 0 ? `${minContractMonths}个月及以上` : ''}劳动合同${requiresSocialInsurance ? '并缴纳社会保险' : ''}`,
+    en: `a labour contract${minContractMonths > 0 ? ` of ${minContractMonths} months or more` : ''} signed within ${withinMonths} months after completion (${completedOn} to ${end})${requiresSocialInsurance ? ' with social insurance paid' : ''}`,
+  };
+  const texts = reasons.map((r) => qualifyingReasonText(need, r));
+  return {
+    zh: `没有${needText.zh}的记录${texts.length ? `:${texts.map((t) => t.zh).join(';')}` : ''}`,
+    en: `No record of ${needText.en}${texts.length ? `: ${texts.map((t) => t.en).join('; ')}` : ''}`,
+  };
+}
+
+/** The qualifying facts of a match, as its wording names them. */
+function qualifyingContractFacts(match: EmploymentMatch): QualifyingContractFacts {
+  const e = match.evidence;
+  return {
+    signedOn: e.signedOn,
+    startsOn: e.startsOn,
+    endsOn: e.endsOn,
+    employer: e.employerName || null,
+    contractMonths: match.contractMonths,
+    socialInsuranceMonth: match.socialInsuranceMonth,
+  };
+}
+
+/** matchQualifyingEmployment with its explanation: the steps of the match, or the refusal worded. */
 export function findQualifyingEmployment(
   completedOn: string,
   evidence: readonly EmploymentEvidence[],
   condition: EmploymentCondition,
 ): EmploymentCheck {
-  assertCalendarDate(completedOn, 'completedOn');
-  const end = windowEnd(completedOn, condition.withinMonths);
-  for (const e of evidence) validateEvidence(e);
-  const ordered = [...evidence].sort(
-    (a, b) =>
-      cmp(a.signedOn, b.signedOn) || cmp(a.startsOn, b.startsOn) || cmp(a.endsOn ?? '9999-99-99', b.endsOn ?? '9999-99-99') || cmp(a.employerName ?? '', b.employerName ?? ''),
-  );
-  const zhReasons: string[] = [];
-  const enReasons: string[] = [];
-  for (const e of ordered) {
-    const who = employerLabel(e);
-    const months = contractMonths(e.startsOn, e.endsOn);
-    const label = { zh: `${e.signedOn}${who.zh}签订的合同`, en: `the contract signed ${e.signedOn}${who.en}` };
-    if (!withinMonthsAfter(completedOn, e.signedOn, condition.withinMonths)) {
-      zhReasons.push(`${label.zh}不在结业后${condition.withinMonths}个月内(${completedOn}至${end})`);
-      enReasons.push(`${label.en} is not within ${condition.withinMonths} months after completion (${completedOn} to ${end})`);
-      continue;
-    }
-    if (months !== null && months < condition.minContractMonths) {
-      zhReasons.push(`${label.zh}期限${months}个月,不足${condition.minContractMonths}个月`);
-      enReasons.push(`${label.en} covers ${months} month(s), less than ${condition.minContractMonths}`);
-      continue;
-    }
-    let siMonth: string | null = null;
-    if (condition.requiresSocialInsurance) {
-      const from = monthKeyOf(e.signedOn);
-      const to = monthKeyOf(end);
-      siMonth = [...e.socialInsuranceMonths].sort().find((m) => m >= from && m <= to) ?? null;
-      if (siMonth === null) {
-        zhReasons.push(`${label.zh}在${from}至${to}期间没有社会保险缴费`);
-        enReasons.push(`${label.en} has no social-insurance contribution from ${from} to ${to}`);
-        continue;
-      }
-    }
-    const length = monthsText(months);
-    const steps: ExplanationStep[] = [
-      {
-        zh: `结业${completedOn}后${condition.withinMonths}个月内(至${end}),于${e.signedOn}${who.zh}签订劳动合同(${e.startsOn}至${e.endsOn ?? '无固定期限'},${length.zh}${condition.minContractMonths > 0 ? `,不少于${condition.minContractMonths}个月` : ''})`,
-        en: `Within ${condition.withinMonths} months after completion on ${completedOn} (until ${end}), signed a labour contract on ${e.signedOn}${who.en} (${e.startsOn} to ${e.endsOn ?? 'open-ended'}, ${length.en}${condition.minContractMonths > 0 ? `, at least ${condition.minContractMonths}` : ''})`,
-      },
-    ];
-    if (siMonth !== null) {
-      const month = `${siMonth.slice(0, 4)}-${siMonth.slice(4)}`;
-      steps.push({ zh: `${month}已由用人单位缴纳社会保险`, en: `Social insurance paid by the employer for ${month}` });
-    }
-    return { ok: true, match: { evidence: e, contractMonths: months, windowEnd: end, socialInsuranceMonth: siMonth }, steps };
-  }
-  const need = {
-    zh: `结业后${condition.withinMonths}个月内(${completedOn}至${end})签订${condition.minContractMonths > 0 ? `${condition.minContractMonths}个月及以上` : ''}劳动合同${condition.requiresSocialInsurance ? '并缴纳社会保险' : ''}`,
-    en: `a labour contract${condition.minContractMonths > 0 ? ` of ${condition.minContractMonths} months or more` : ''} signed within ${condition.withinMonths} months after completion (${completedOn} to ${end})${condition.requiresSocialInsurance ? ' with social insurance paid' : ''}`,
-  };
-  return {
-    ok: false,
-    windowEnd: end,
-    rule: 'EMPLOYMENT_NOT_CONFIRMED',
-    zh: `没有${need.zh}的记录${zhReasons.length ? `:${zhReasons.join(';')}` : ''}`,
-    en: `No record of ${need.en}${enReasons.length ? `: ${enReasons.join('; ')}` : ''}`,
-  };
+  const found = matchQualifyingEmployment(completedOn, evidence, condition);
+  if (found.ok) return { ok: true, match: found.match, steps: qualifyingSteps(found.need, qualifyingContractFacts(found.match)) };
+  const text = notQualifyingText(found.need, found.reasons);
+  return { ok: false, windowEnd: found.windowEnd, rule: 'EMPLOYMENT_NOT_CONFIRMED', zh: text.zh, en: text.en };
 }
 
 function cmp(a: string, b: string): number {

@@ -10,6 +10,10 @@ export {
   type EmploymentCheck,
   type EmploymentMatch,
   findQualifyingEmployment,
+  matchQualifyingEmployment,
+  type QualifyingMatchResult,
+  type QualifyingNeed,
+  type QualifyingReason,
 } from './eligibility';
 export * from './facts';
 export * from './keys';
