@@ -562,7 +562,7 @@ describe('APPRENTICESHIP (pre-payment 50% of 5,000 yuan; claw-back when terminat
 
 describe('OUTCOME (class employment rate tiers from the employment checks)', () => {
   async function classWithChecks(employed: number, total: number, opts: { checkpoint?: number; decided?: boolean } = {}) {
-    const people = [];
+    const people: Array<{ id: string }> = [];
     for (let i = 0; i < total; i++) people.push(await person(`成效${classCounter}-${i}`));
     const end = ago(200);
     const { classId, enrollments } = await completedClass(fx.institution1, '141002', { start: ago(230), end }, people.map((p) => ({ personId: p.id, rateBp: 9_000 })));

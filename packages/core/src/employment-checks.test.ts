@@ -193,7 +193,7 @@ describe('one cohort through the year (completed 2026-03-31, Bayannur uplift pol
     const employed = after.find((c) => c.enrollmentId === employedEnrollment.id)!;
     expect({ status: employed.status, months: employed.contractMonths }).toEqual({ status: 'EMPLOYED', months: 6 });
     expect(after.filter((c) => c.status === 'NOT_EMPLOYED')).toHaveLength(pending.length - 1);
-    const ev = after.find((c) => c.status === 'NOT_EMPLOYED')!.evidence as { rule: string; zh: string; en: string };
+    const ev = after.find((c) => c.status === 'NOT_EMPLOYED')!.evidence as { rule: string }; // no zh/en stored: describeEmploymentEvidence words it
     expect(ev.rule).toBe('WINDOW_CLOSED');
     // Decided checks never change again, whatever evidence arrives later.
     await prisma.socialInsuranceContribution.create({
@@ -280,6 +280,49 @@ describe('reminders need someone to receive them', () => {
     } finally {
       await prisma.user.updateMany({ where: { id: { in: base.staffUserIds } }, data: { status: 'ACTIVE' } });
     }
+  });
+});
+
+describe('a run writes only what changed', () => {
+  const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
+
+  it('checks whose outcome is the same as on the last run are left as they are; new evidence, or a stored digest that does not match, rewrites them', async () => {
+    // Completed 15 December: both windows open through January, no reminder due.
+    const c = await createCohort(prisma, base, { size: 3, qualifyingEvery: 0, claim: null, completedAt: '2026-12-15T09:00:00Z' });
+    await runDay('2027-01-05', 500);
+    const written = await checksOf(c.classId);
+    expect(written.map((k) => [k.status, day(k.lastCheckedOn), k.outcomeHash?.length])).toEqual(Array(6).fill(['PENDING', '2027-01-05', 22]));
+
+    // The next day nothing is new: every check is looked at again, and none is written.
+    const next = await runDay('2027-01-06', 500);
+    expect(next.checked).toBeGreaterThanOrEqual(6);
+    const same = await checksOf(c.classId);
+    expect(same.map((k) => [k.id, k.updatedAt.getTime(), day(k.lastCheckedOn), k.outcomeHash])).toEqual(
+      written.map((k) => [k.id, k.updatedAt.getTime(), '2027-01-05', k.outcomeHash]),
+    );
+
+    // A contribution arrives for the first trainee; the second's row holds a digest that is not its outcome's.
+    const first = await prisma.enrollment.findUniqueOrThrow({ where: { id: c.enrollmentIds[0]! } });
+    await prisma.socialInsuranceContribution.create({
+      data: { personId: first.personId, employerCreditCode: '91150802MA0000002X', month: '202701', insuranceType: 'PENSION', amountFen: 40_000 },
+    });
+    await prisma.$executeRaw`UPDATE "EmploymentCheck" SET "outcomeHash" = 'AAAAAAAAAAAAAAAAAAAAAA' WHERE "enrollmentId" = ${c.enrollmentIds[1]!}::uuid`;
+    await runDay('2027-01-07', 500);
+    const after = new Map((await checksOf(c.classId)).map((k) => [k.id, k]));
+    const row = (enrollmentId: string) =>
+      written.filter((k) => k.enrollmentId === enrollmentId).map((k) => [after.get(k.id)!.status, day(after.get(k.id)!.lastCheckedOn), after.get(k.id)!.outcomeHash === k.outcomeHash]);
+    expect(row(c.enrollmentIds[0]!)).toEqual([
+      ['EMPLOYED', '2027-01-07', false],
+      ['EMPLOYED', '2027-01-07', false],
+    ]);
+    expect(row(c.enrollmentIds[1]!)).toEqual([
+      ['PENDING', '2027-01-07', true], // rewritten with the same outcome: the digest is right again
+      ['PENDING', '2027-01-07', true],
+    ]);
+    expect(row(c.enrollmentIds[2]!)).toEqual([
+      ['PENDING', '2027-01-05', true],
+      ['PENDING', '2027-01-05', true],
+    ]);
   });
 });
 

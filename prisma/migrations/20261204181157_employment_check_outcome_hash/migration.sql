@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "EmploymentCheck" ADD COLUMN     "outcomeHash" VARCHAR(32);
+
