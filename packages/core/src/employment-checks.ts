@@ -40,10 +40,12 @@ import { claimLineRow, claimNumber, historyOf, insertClaimLines } from './subsid
  *   resumes it) and its chunks: contiguous ranges of enrollment ids holding open checks, `chunkSize`
  *   enrollments each. Never one job per person.
  * - `checkChunk` reads the whole range's checks and evidence in a handful of statements, decides each
- *   check with the domain rules (domain/employment decideEmployment), writes all outcomes in one
- *   UPDATE, sends reminders, and marks the chunk DONE and counts it on the run — all in one
- *   transaction, so a chunk is either wholly done or not at all, and doing it again changes nothing
- *   (a DONE chunk is skipped; decided checks are never re-decided).
+ *   check with the domain rules (domain/employment decideEmployment), writes the outcomes that changed
+ *   in one UPDATE (each check keeps the SHA-256 digest of its last outcome; an open check is decided
+ *   again every day and most days nothing about it changes), sends reminders, and marks the chunk DONE
+ *   and counts it on the run — all in one transaction, so a chunk is either wholly done or not at all,
+ *   and doing it again changes nothing (a DONE chunk is skipped; decided checks are never re-decided).
+ *   The evidence stored is the decision's compact structured form; describeEmploymentEvidence words it.
  * - `finishCheckRun`, once every chunk is DONE (the last chunk's job calls it; the sweeper does if
  *   that worker died), files the employment uplifts of all QUALIFIED checks, grouped by claim (uplift
  *   lines are unique by dedupKey), and marks the run SUCCEEDED.

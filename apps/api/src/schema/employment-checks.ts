@@ -52,7 +52,11 @@ export const EmploymentCheck = builder.prismaObject('EmploymentCheck', {
     employerCreditCode: t.exposeString('employerCreditCode', { nullable: true }),
     contractMonths: t.exposeInt('contractMonths', { nullable: true, description: 'null: open-ended or unknown' }),
     monthlyWageFen: t.exposeInt('monthlyWageFen', { nullable: true }),
-    lastCheckedOn: t.expose('lastCheckedOn', { type: 'Date', nullable: true }),
+    lastCheckedOn: t.expose('lastCheckedOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'Run date on which this outcome was last written: the daily run looks at every open check, and leaves it as it is while the outcome stays the same',
+    }),
     reminderSentAt: t.expose('reminderSentAt', { type: 'DateTime', nullable: true }),
   }),
 });
