@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Prisma, type PrismaClient, type Tx, transaction } from '@vtc/db';
 import {
   type ClaimBasis,
@@ -80,9 +80,9 @@ const SWEEP_BATCH = 5_000;
  */
 export const MAX_CHUNK_ENQUEUES = 20;
 
-/** The digest kept in EmploymentCheck.outcomeHash: SHA-256 of the outcome's JSON, first 16 bytes, base64url. */
+/** The digest kept in EmploymentCheck.outcomeHash: SHA-256 of the outcome's JSON, base64url, its first 22 characters (132 bits). */
 function outcomeDigest(outcome: string): string {
-  return createHash('sha256').update(outcome).digest().subarray(0, 16).toString('base64url');
+  return hash('sha256', outcome, 'base64url').slice(0, 22);
 }
 
 /**
@@ -518,13 +518,14 @@ export async function checkChunk(prisma: PrismaClient, chunkId: string, options:
       }
       const result: CheckChunkResult = { checked: checks.length, qualified, employed, closed, reminders, skipped: false, runId: chunk.runId, runReady: false };
 
-      await sql.query(`UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = $2 WHERE id = $1::uuid`, [chunkId, checks.length]);
-      // The run stays RUNNING until finishCheckRun has filed the uplifts.
+      // The chunk DONE and counted on its run, in one statement. The run stays RUNNING until
+      // finishCheckRun has filed the uplifts.
       const run = await sql.query<{ ready: boolean }>(
-        `UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + $2,
+        `WITH done AS (UPDATE "EmploymentCheckChunk" SET status = 'DONE', "doneAt" = now(), checked = $2 WHERE id = $6::uuid)
+        UPDATE "EmploymentCheckRun" SET "chunksDone" = "chunksDone" + 1, checked = checked + $2,
           qualified = qualified + $3, closed = closed + $4, reminders = reminders + $5
         WHERE id = $1::uuid RETURNING "chunksDone" >= "chunkCount" AS ready`,
-        [chunk.runId, result.checked, result.qualified, result.closed, result.reminders],
+        [chunk.runId, result.checked, result.qualified, result.closed, result.reminders, chunkId],
       );
       return { ...result, runReady: run[0]?.ready ?? false };
     },
