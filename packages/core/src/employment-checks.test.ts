@@ -283,6 +283,22 @@ describe('reminders need someone to receive them', () => {
   });
 });
 
+describe('the daily ensure reads only recent completions', () => {
+  it('with completedSince: enrollments completed since then, by their own date or (without one) by their class\'s', async () => {
+    const c = await createCohort(prisma, base, { size: 3, qualifyingEvery: 0, claim: null, completedAt: '2027-02-10T09:00:00Z', ensureChecks: false });
+    // The first trainee has no completion date of its own (its class's counts); the second completed before the cut-off.
+    await prisma.enrollment.update({ where: { id: c.enrollmentIds[0]! }, data: { completedAt: null } });
+    await prisma.enrollment.update({ where: { id: c.enrollmentIds[1]! }, data: { completedAt: new Date('2027-01-20T09:00:00Z') } });
+    expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11', completedSince: '2027-02-01' })).toEqual({ created: 4 });
+    const made = await prisma.employmentCheck.findMany({ where: { classId: c.classId }, orderBy: [{ enrollmentId: 'asc' }, { checkpointMonths: 'asc' }] });
+    expect(new Set(made.map((k) => k.enrollmentId))).toEqual(new Set([c.enrollmentIds[0]!, c.enrollmentIds[2]!]));
+    expect(made.map((k) => k.completedOn.toISOString().slice(0, 10))).toEqual(Array(4).fill('2027-02-10'));
+    // Without the cut-off every completed enrollment is looked at: the early one gets its checks too.
+    expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11' })).toEqual({ created: 2 });
+    expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11', completedSince: '2027-02-01' })).toEqual({ created: 0 });
+  });
+});
+
 describe('a run writes only what changed', () => {
   const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
 
