@@ -171,7 +171,7 @@ const median = (xs: number[]) => {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 };
 
-/** The scorecard the checks imply, by the definitions of packages/core/src/scorecards.ts. */
+/** The scorecard the checks imply, by the definitions of packages/core/src/employment/scorecards.ts. */
 function expectedCard(cs: Check[]) {
   const checkpoints = [3, 6].map((m) => {
     const at = cs.filter((c) => c.checkpointMonths === m);

@@ -17,7 +17,7 @@ import {
   type Queues,
 } from '@vtc/jobs';
 import type { Job } from 'bullmq';
-import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from '../../../packages/core/src/employment-cohort.testkit.ts';
+import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from '../../../packages/core/src/employment/cohort.testkit.ts';
 import { type RunningWorker, startWorker } from './worker.ts';
 
 /**

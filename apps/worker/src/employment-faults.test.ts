@@ -7,7 +7,7 @@ import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { closeQueues, closeRedis, createQueues, createRedis, EMPLOYMENT_CHECK_RUN_JOB, enqueue } from '@vtc/jobs';
 import { Redis } from 'ioredis';
-import { type Base, createCohort, duplicateKeys, seedBase } from '../../../packages/core/src/employment-cohort.testkit.ts';
+import { type Base, createCohort, duplicateKeys, seedBase } from '../../../packages/core/src/employment/cohort.testkit.ts';
 
 /**
  * Fault test of the employment checks: the real worker process (node --import tsx main.ts) on a

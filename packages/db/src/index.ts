@@ -1,2 +1,3 @@
 export * from './client.ts';
 export { ensureDatabase, migrate, readMigrations, MIGRATIONS_DIR } from './migrate.ts';
+export * from './sql.ts';

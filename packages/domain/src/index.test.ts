@@ -37,7 +37,7 @@ describe('maskPersonName', () => {
     ['王', '*'],
     [' 李四 ', '李*'],
   ])('%s → %s', async (name, masked) => {
-    const { maskPersonName } = await import('./person');
+    const { maskPersonName } = await import('./person/person');
     expect(maskPersonName(name)).toBe(masked);
   });
 });

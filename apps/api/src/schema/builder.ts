@@ -15,7 +15,7 @@ import type { Context } from '../context.ts';
  * - scope-auth: Query and Mutation require `authenticated` on every field (type-level scopes);
  *   the few public fields (login, health-like ones) opt out explicitly with `skipTypeScopes`.
  * - row visibility: every list, node lookup and cross-organization relation filters with the
- *   `*Scope(actor)` functions from @vtc/core (packages/core/src/scope.ts).
+ *   `*Scope(actor)` functions from @vtc/core (packages/core/src/shared/scope.ts).
  */
 export const builder = new SchemaBuilder<{
   Context: Context;

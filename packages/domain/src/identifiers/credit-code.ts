@@ -1,4 +1,4 @@
-import { DomainError, type LocalizedText } from '../errors';
+import { DomainError, type LocalizedText } from '../shared/errors';
 import { isRegionCode } from './region-code';
 
 /**

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../errors';
+import type { LocalizedText } from '../shared/errors';
 
 /**
  * Codes of the national occupational classification (中华人民共和国职业分类大典):

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors';
+import { DomainError } from '../shared/errors';
 
 /**
  * GB/T 2260 administrative division codes: 2 digits province, 2 digits city (prefecture),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../errors';
+import { DomainError } from '../shared/errors';
 import {
   ageOn,
   makeResidentId,

@@ -1,5 +1,5 @@
-import { isCalendarDate, shanghaiDate } from '../calendar-date';
-import { DomainError, type LocalizedText } from '../errors';
+import { isCalendarDate, shanghaiDate } from '../shared/calendar-date';
+import { DomainError, type LocalizedText } from '../shared/errors';
 import { isRegionCode } from './region-code';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../errors';
-import type { SkillLevel } from '../skill-level';
+import { DomainError } from '../shared/errors';
+import type { SkillLevel } from '../certificate/skill-level';
 import { type ClaimComputation, type ClaimInput, computeClaim, outcomeTierFor } from './calculator';
 import type { CertificateFacts, ClaimPerson, ClassBasis, EmploymentEvidence, HistoryLine } from './facts';
 import {

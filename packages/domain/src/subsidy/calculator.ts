@@ -1,5 +1,5 @@
-import { DomainError } from '../errors';
-import type { SkillLevel } from '../skill-level';
+import { DomainError } from '../shared/errors';
+import type { SkillLevel } from '../certificate/skill-level';
 import { buildApprenticeshipPrepayment, buildApprenticeshipSettlement } from './apprenticeship-claims';
 import {
   basisAs,

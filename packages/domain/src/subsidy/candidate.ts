@@ -1,5 +1,5 @@
-import { DomainError } from '../errors';
-import { SKILL_LEVEL_INFO, type SkillLevel } from '../skill-level';
+import { DomainError } from '../shared/errors';
+import { SKILL_LEVEL_INFO, type SkillLevel } from '../certificate/skill-level';
 import { assertCalendarDate } from './dates';
 import { checkEligibility, missingFact, refuse } from './eligibility';
 import type {

@@ -1,6 +1,6 @@
-import { DomainError } from '../errors';
+import { DomainError } from '../shared/errors';
 import { regionCovers, regionLevel, type RegionLevel } from '../identifiers/region-code';
-import { isCalendarDate } from '../calendar-date';
+import { isCalendarDate } from '../shared/calendar-date';
 import { addDays, assertCalendarDate } from './dates';
 
 /**

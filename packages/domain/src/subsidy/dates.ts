@@ -1,5 +1,5 @@
-import { daysInMonth, isCalendarDate } from '../calendar-date';
-import { DomainError } from '../errors';
+import { daysInMonth, isCalendarDate } from '../shared/calendar-date';
+import { DomainError } from '../shared/errors';
 
 /**
  * Date rules of the subsidy engine, on calendar dates 'YYYY-MM-DD' (Asia/Shanghai business dates).

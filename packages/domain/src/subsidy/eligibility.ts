@@ -1,6 +1,6 @@
-import { formatRateBp } from '../attendance';
-import { DomainError, type LocalizedText } from '../errors';
-import { PRIORITY_GROUP_NAMES } from '../person';
+import { formatRateBp } from '../training-class/attendance';
+import { DomainError, type LocalizedText } from '../shared/errors';
+import { PRIORITY_GROUP_NAMES } from '../person/person';
 import { assertCalendarDate, contractMonths, isMonthKey, monthKeyOf, windowEnd } from './dates';
 import type { ClaimPerson, EmploymentEvidence, ExplanationStep, Refusal } from './facts';
 import type { CommonRules, EmploymentCondition } from './rules';

@@ -1,8 +1,8 @@
-import type { EvaluatorType } from '../certificate-number';
-import type { LocalizedText } from '../errors';
+import type { EvaluatorType } from '../certificate/number';
+import type { LocalizedText } from '../shared/errors';
 import type { Sex } from '../identifiers/resident-id';
-import type { PriorityGroup } from '../person';
-import type { SkillLevel } from '../skill-level';
+import type { PriorityGroup } from '../person/person';
+import type { SkillLevel } from '../certificate/skill-level';
 import type { PolicyRef } from './policy';
 import type { EnterpriseTrainingKind, PolicyKind } from './rules';
 

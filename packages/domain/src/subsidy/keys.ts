@@ -1,5 +1,5 @@
-import { DomainError } from '../errors';
-import type { SkillLevel } from '../skill-level';
+import { DomainError } from '../shared/errors';
+import type { SkillLevel } from '../certificate/skill-level';
 
 /**
  * Business keys the database makes unique, so that a second payment is impossible even when two

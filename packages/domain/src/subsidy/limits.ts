@@ -1,4 +1,4 @@
-import { isHigherLevel, SKILL_LEVEL_INFO, type SkillLevel } from '../skill-level';
+import { isHigherLevel, SKILL_LEVEL_INFO, type SkillLevel } from '../certificate/skill-level';
 import type { HeldCertificate, HistoryLine, HistoryLineStatus, Refusal } from './facts';
 import { type ExclusionScope, POLICY_KIND_NAMES, type PolicyKind, paysPerLevel, type SchemeExclusion } from './rules';
 

@@ -1,5 +1,5 @@
-import { isCalendarDate } from '../calendar-date';
-import { DomainError } from '../errors';
+import { isCalendarDate } from '../shared/calendar-date';
+import { DomainError } from '../shared/errors';
 import { isRegionCode, regionAncestors } from '../identifiers/region-code';
 import { isPolicyKind, type PolicyKind, type RulesByKind, validatePolicyRules } from './rules';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../errors';
+import { DomainError } from '../shared/errors';
 import { DEFAULT_CLAIM_ACTION_LEVELS } from './claim-workflow';
 import {
   BAYANNUR_CLASS_HOUR,

@@ -1,8 +1,8 @@
-import { DomainError, type LocalizedText } from '../errors';
+import { DomainError, type LocalizedText } from '../shared/errors';
 import type { RegionLevel } from '../identifiers/region-code';
-import { PRIORITY_GROUPS, type PriorityGroup } from '../person';
-import { SKILL_LEVELS, type SkillLevel, skillLevelRank } from '../skill-level';
-import type { AgeRange } from '../training-policy';
+import { PRIORITY_GROUPS, type PriorityGroup } from '../person/person';
+import { SKILL_LEVELS, type SkillLevel, skillLevelRank } from '../certificate/skill-level';
+import type { AgeRange } from '../training-class/policy';
 import {
   CLAIM_REVIEW_RULE_KEYS,
   type ClaimActionLevels,

@@ -1,4 +1,4 @@
-import { formatRateBp } from '../attendance';
+import { formatRateBp } from '../training-class/attendance';
 import { windowEnd } from './dates';
 import { findQualifyingEmployment, missingFact, refuse } from './eligibility';
 import type { ClaimBasis, ClaimPerson, ClassBasis, ExplanationStep } from './facts';

@@ -1,0 +1,5 @@
+export * from './assessment.ts';
+export * from './document.ts';
+export * from './dual-certificate.ts';
+export * from './issue.ts';
+export * from './verify.ts';

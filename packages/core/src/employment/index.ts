@@ -1,0 +1,3 @@
+export * from './checks.ts';
+export * from './evidence.ts';
+export * from './scorecards.ts';

@@ -1,0 +1,4 @@
+export * from './contribution-file.ts';
+export * from './contribution-import.ts';
+export * from './roster-file.ts';
+export * from './roster-import.ts';

@@ -1,0 +1,1 @@
+export * from './reveal-id-number.ts';

@@ -1,0 +1,293 @@
+import type { PrismaClient, Tx } from '@vtc/db';
+import { transaction } from '@vtc/db';
+import {
+  type AttendanceMethod,
+  type AttendanceRecordDraft,
+  DomainError,
+  formatSessionTime,
+  validateAttendanceRecords,
+  validateSession,
+} from '@vtc/domain';
+import { isStaffOf, notFound } from '../shared/access.ts';
+import type { Actor } from '../shared/actor.ts';
+import { audit } from '../shared/audit.ts';
+import { classScope } from '../shared/scope.ts';
+import { lockClass } from './filing.ts';
+
+/**
+ * Attendance (考勤): sessions of a class and who was present at each. The rules (session checks,
+ * record checks, rates) are in domain/attendance.ts; here we load, check who acts, write and audit,
+ * each use case in one transaction. Only staff of the class's own institution write; anyone who
+ * cannot see the class gets NOT_FOUND, anyone who sees it but is not its institution FORBIDDEN.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from clients (decoded global IDs): anything that is not a UUID matches no row. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function notStaff(): DomainError {
+  return new DomainError('FORBIDDEN', {
+    zh: '只有本班所属培训机构可以办理考勤和结业',
+    en: "Only the class's own institution may record attendance and complete the class",
+  });
+}
+
+/** Serialises the cross-class schedule check (one short critical section per new session). */
+const SCHEDULE_LOCK_KEY = 74_042_101;
+
+export interface AddAttendanceSessionInput {
+  classId: string;
+  /** Beijing calendar date, YYYY-MM-DD. */
+  date: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** Class minutes counted; defaults to the whole minutes between start and end. */
+  minutes?: number | null;
+  topic?: string | null;
+}
+
+/**
+ * Add a session to an approved or running class. Rejected when it overlaps another session of the
+ * class, or when any trainee enrolled in the class has an overlapping session in another class they
+ * are enrolled in (one set-based query; the count of such trainees is in the error).
+ */
+export async function addAttendanceSession(prisma: PrismaClient, actor: Actor, input: AddAttendanceSessionInput) {
+  if (!isUuid(input.classId)) throw notFound('Class', '培训班');
+  const topic = input.topic?.trim() || null;
+  if (topic && topic.length > 200) {
+    throw new DomainError('VALIDATION', { zh: '课程内容最长200字', en: 'Topic is longer than 200 characters' }, { field: 'topic' });
+  }
+  return transaction(prisma, async (tx) => {
+    const klass = await lockClass(tx, actor, input.classId);
+    if (!isStaffOf(actor, klass.institutionId)) throw notStaff();
+    if (klass.status !== 'APPROVED' && klass.status !== 'IN_PROGRESS') {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        {
+          zh: '只有已批准或培训中的培训班可以安排课次',
+          en: `Sessions can be added only to an approved or running class (this one is ${klass.status})`,
+        },
+        { from: klass.status },
+      );
+    }
+    const session = validateSession(
+      { date: input.date, startsAt: input.startsAt, endsAt: input.endsAt, minutes: input.minutes },
+      { startDate: isoDate(klass.startDate), endDate: isoDate(klass.endDate) },
+    );
+
+    const clash = await tx.attendanceSession.findFirst({
+      where: { classId: klass.id, startsAt: { lt: session.endsAt }, endsAt: { gt: session.startsAt } },
+      orderBy: { startsAt: 'asc' },
+      select: { id: true, startsAt: true, endsAt: true },
+    });
+    if (clash) {
+      const when = formatSessionTime(clash.startsAt, clash.endsAt);
+      throw new DomainError(
+        'SCHEDULE_CONFLICT',
+        { zh: `与本班已有课次(${when})时间重叠`, en: `Overlaps another session of this class (${when})` },
+        { field: 'startsAt', sessionId: clash.id },
+      );
+    }
+
+    // Two classes sharing a trainee may add sessions at the same moment: serialise the check.
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(${SCHEDULE_LOCK_KEY}::bigint)::text`;
+    const [conflict] = await tx.$queryRaw<Array<{ trainees: number; sessions: number }>>`
+      SELECT count(DISTINCT e."personId")::int AS trainees, count(DISTINCT s.id)::int AS sessions
+      FROM "Enrollment" e
+      JOIN "Enrollment" o ON o."personId" = e."personId" AND o."classId" <> e."classId" AND o.status <> 'WITHDRAWN'
+      JOIN "TrainingClass" oc ON oc.id = o."classId" AND oc.status <> 'CANCELLED'
+      JOIN "AttendanceSession" s ON s."classId" = o."classId"
+        AND s."startsAt" < ${session.endsAt} AND s."endsAt" > ${session.startsAt}
+      WHERE e."classId" = ${klass.id}::uuid AND e.status = 'ENROLLED'`;
+    if (conflict && conflict.trainees > 0) {
+      throw new DomainError(
+        'SCHEDULE_CONFLICT',
+        {
+          zh: `本班有${conflict.trainees}名学员在此时间已有其他培训班的课次`,
+          en: `${conflict.trainees} trainee(s) of this class have a session of another class at this time`,
+        },
+        { field: 'startsAt', trainees: conflict.trainees, sessions: conflict.sessions },
+      );
+    }
+
+    const created = await tx.attendanceSession.create({
+      data: {
+        classId: klass.id,
+        date: new Date(`${session.date}T00:00:00Z`),
+        startsAt: session.startsAt,
+        endsAt: session.endsAt,
+        minutes: session.minutes,
+        topic,
+      },
+    });
+    await audit(tx, actor, {
+      action: 'attendance.session.add',
+      entityType: 'AttendanceSession',
+      entityId: created.id,
+      after: {
+        classId: klass.id,
+        date: session.date,
+        startsAt: session.startsAt.toISOString(),
+        endsAt: session.endsAt.toISOString(),
+        minutes: session.minutes,
+        topic,
+      },
+    });
+    return created;
+  });
+}
+
+export interface RecordAttendanceInput {
+  sessionId: string;
+  records: AttendanceRecordDraft[];
+}
+
+export interface RecordAttendanceResult {
+  sessionId: string;
+  classId: string;
+  created: number;
+  updated: number;
+  /** Records given again with the same values: nothing written for them. */
+  unchanged: number;
+}
+
+interface RecordRow {
+  enrollmentId: string;
+  present: boolean;
+  method: AttendanceMethod;
+  evidenceRef: string | null;
+}
+
+/**
+ * Record who was present at a session: one row per (session, enrollment), re-recording updates it and
+ * recording the same again changes nothing (no write, no audit). Only enrollments of the session's
+ * class; not once the session is closed or the class is no longer in progress; at most 1000 a call.
+ */
+export async function recordAttendance(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: RecordAttendanceInput,
+): Promise<RecordAttendanceResult> {
+  if (!isUuid(input.sessionId)) throw notFound('Session', '课次');
+  const records = validateAttendanceRecords(input.records);
+  return transaction(prisma, async (tx) => {
+    const visible = await tx.attendanceSession.findFirst({
+      where: { id: input.sessionId, class: classScope(actor) },
+      select: { id: true, classId: true },
+    });
+    if (!visible) throw notFound('Session', '课次');
+    // Share-lock the class: completion (which closes sessions) waits for us, or we see it completed.
+    const [klass] = await tx.$queryRaw<Array<{ status: string; institutionId: string }>>`
+      SELECT status::text AS status, "institutionId"::text AS "institutionId"
+      FROM "TrainingClass" WHERE id = ${visible.classId}::uuid FOR SHARE`;
+    if (!klass) throw notFound('Session', '课次');
+    if (!isStaffOf(actor, klass.institutionId)) throw notStaff();
+    if (klass.status !== 'IN_PROGRESS') {
+      const done = klass.status === 'COMPLETED' || klass.status === 'SETTLED';
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        done
+          ? { zh: '培训班已结业,考勤已关闭', en: 'The class is completed: attendance is closed' }
+          : { zh: '只有培训中的培训班可以记录考勤', en: `Attendance is recorded only while the class is in progress (this one is ${klass.status})` },
+        { from: klass.status },
+      );
+    }
+    const session = await tx.attendanceSession.findUniqueOrThrow({ where: { id: visible.id }, select: { closedAt: true } });
+    if (session.closedAt) {
+      throw new DomainError('INVALID_TRANSITION', { zh: '该课次考勤已关闭', en: 'Attendance of this session is closed' });
+    }
+
+    const ids = records.map((r) => r.enrollmentId);
+    const members = new Set(
+      (
+        await tx.enrollment.findMany({
+          where: { id: { in: ids.filter(isUuid) }, classId: visible.classId },
+          select: { id: true },
+        })
+      ).map((e) => e.id),
+    );
+    const foreign = records.findIndex((r) => !members.has(r.enrollmentId));
+    if (foreign >= 0) {
+      const row = foreign + 1;
+      const id = records[foreign]!.enrollmentId;
+      throw new DomainError(
+        'VALIDATION',
+        { zh: `第${row}条:报名记录${id}不属于本课次的培训班`, en: `Row ${row}: enrollment ${id} is not in this session's class` },
+        { field: 'enrollmentId', row, enrollmentId: id },
+      );
+    }
+
+    const existing = new Map(
+      (
+        await tx.attendanceRecord.findMany({
+          where: { sessionId: visible.id, enrollmentId: { in: ids } },
+          select: { enrollmentId: true, present: true, method: true, evidenceRef: true },
+        })
+      ).map((r) => [r.enrollmentId, r]),
+    );
+    const changed: RecordRow[] = [];
+    const before: RecordRow[] = [];
+    for (const r of records) {
+      const old = existing.get(r.enrollmentId);
+      if (old && old.present === r.present && old.method === r.method && old.evidenceRef === r.evidenceRef) continue;
+      changed.push(r);
+      if (old) before.push(old);
+    }
+    if (changed.length === 0) {
+      return { sessionId: visible.id, classId: visible.classId, created: 0, updated: 0, unchanged: records.length };
+    }
+    const written = await tx.$queryRaw<Array<{ inserted: boolean }>>`
+      INSERT INTO "AttendanceRecord" (id, "sessionId", "enrollmentId", present, method, "evidenceRef", "recordedAt", "recordedById")
+      SELECT gen_random_uuid(), ${visible.id}::uuid, v.enrollment_id, v.present, v.method::"AttendanceMethod", v.evidence_ref, now(), ${actor.userId}::uuid
+      FROM unnest(
+        ${changed.map((r) => r.enrollmentId)}::uuid[],
+        ${changed.map((r) => r.present)}::boolean[],
+        ${changed.map((r) => r.method)}::text[],
+        ${changed.map((r) => r.evidenceRef)}::text[]
+      ) AS v(enrollment_id, present, method, evidence_ref)
+      ON CONFLICT ("sessionId", "enrollmentId") DO UPDATE SET
+        present = EXCLUDED.present,
+        method = EXCLUDED.method,
+        "evidenceRef" = EXCLUDED."evidenceRef",
+        "recordedAt" = EXCLUDED."recordedAt",
+        "recordedById" = EXCLUDED."recordedById"
+      RETURNING (xmax = 0) AS inserted`;
+    const created = written.filter((w) => w.inserted).length;
+    await audit(tx, actor, {
+      action: 'attendance.record',
+      entityType: 'AttendanceSession',
+      entityId: visible.id,
+      before: before.length > 0 ? { records: before } : undefined,
+      after: { classId: visible.classId, records: changed },
+    });
+    return {
+      sessionId: visible.id,
+      classId: visible.classId,
+      created,
+      updated: written.length - created,
+      unchanged: records.length - changed.length,
+    };
+  });
+}
+
+/** Attended (present) minutes per enrollment of a class and the minutes of all its sessions. */
+export async function classAttendanceMinutes(
+  tx: Tx,
+  classId: string,
+): Promise<{ totalMinutes: number; attended: Map<string, number> }> {
+  const [total] = await tx.$queryRaw<Array<{ minutes: number }>>`
+    SELECT COALESCE(SUM(minutes), 0)::int AS minutes FROM "AttendanceSession" WHERE "classId" = ${classId}::uuid`;
+  const rows = await tx.$queryRaw<Array<{ enrollmentId: string; minutes: number }>>`
+    SELECT r."enrollmentId"::text AS "enrollmentId", SUM(s.minutes)::int AS minutes
+    FROM "AttendanceRecord" r JOIN "AttendanceSession" s ON s.id = r."sessionId"
+    WHERE s."classId" = ${classId}::uuid AND r.present
+    GROUP BY r."enrollmentId"`;
+  return { totalMinutes: total?.minutes ?? 0, attended: new Map(rows.map((r) => [r.enrollmentId, r.minutes])) };
+}

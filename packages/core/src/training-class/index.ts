@@ -1,0 +1,5 @@
+export * from './attendance.ts';
+export * from './completion.ts';
+export * from './enrollment.ts';
+export * from './filing.ts';
+export * from './policy.ts';

@@ -1,0 +1,3 @@
+export * from './assessment';
+export * from './number';
+export * from './skill-level';

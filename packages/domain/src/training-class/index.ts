@@ -1,0 +1,4 @@
+export * from './attendance';
+export * from './enrollment';
+export * from './filing';
+export * from './policy';
