@@ -25,7 +25,7 @@ const BAYANNUR_DOC = '002_8f54833244d202dc.txt《巴彦淖尔市就业促进行�
 /** Statutory working age used for eligibility: men 16–60, women 16–55. */
 const WORKING_AGE = { MALE: { min: 16, max: 60 }, FEMALE: { min: 16, max: 55 } };
 
-/** Eligibility and limits shared by the training kinds (national practice, DOMAIN.md). */
+/** Eligibility and limits shared by the training kinds (national practice, docs/domain/subsidies.md). */
 const TRAINING_COMMON = {
   minAttendanceRateBp: 8_000,
   requiresPassedAssessment: true,
@@ -164,12 +164,12 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
       payee: 'PERSON',
       ...CERTIFICATE_COMMON,
       sameOccupationAndLevelOnce: true,
-      // National practice (DOMAIN.md): 1,000 / 1,500 / 2,000 yuan for LEVEL_5 / LEVEL_4 / LEVEL_3.
+      // National practice (docs/domain/subsidies.md): 1,000 / 1,500 / 2,000 yuan for LEVEL_5 / LEVEL_4 / LEVEL_3.
       amountFenByLevel: { LEVEL_5: 100_000, LEVEL_4: 150_000, LEVEL_3: 200_000 },
       minInsuredMonths: 12,
       assumptions: '金额按全国通行做法(初级1000元、中级1500元、高级2000元);参保满12个月为演示假设。',
     },
-    sourceDocument: '人社部 失业保险支持参保职工提升职业技能(全国通行做法,见DOMAIN.md)',
+    sourceDocument: '人社部 失业保险支持参保职工提升职业技能(全国通行做法)',
   },
   {
     key: 'ankangApprenticeship',
@@ -190,7 +190,7 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
       maxSubsidiesPerYear: 3,
       higherLevelBarsLower: false,
       exclusions: [],
-      // Per apprentice per year (Fujian practice, DOMAIN.md): 5,000 intermediate, 6,000 advanced; up to 50% pre-paid.
+      // Per apprentice per year (Fujian practice, docs/domain/subsidies.md): 5,000 intermediate, 6,000 advanced; up to 50% pre-paid.
       amountFenPerYearByLevel: { LEVEL_4: 500_000, LEVEL_3: 600_000 },
       prepaymentShareBp: 5_000,
       maxYears: 2,
@@ -211,7 +211,7 @@ export const SUBSIDY_POLICIES: readonly SubsidyPolicySeed[] = [
       payee: 'TRAINING_INSTITUTION',
       ...TRAINING_COMMON,
       basePerPersonFen: 50_000,
-      // Shaanxi tiers (DOMAIN.md): <50% → 0, 50% → 60%, 65% → 80%, 80% → 100%.
+      // Shaanxi tiers (docs/domain/subsidies.md): <50% → 0, 50% → 60%, 65% → 80%, 80% → 100%.
       tiers: [
         { minRateBp: 0, shareBp: 0 },
         { minRateBp: 5_000, shareBp: 6_000 },

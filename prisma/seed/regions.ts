@@ -1,7 +1,7 @@
 import { parentRegionCode, regionLevel } from '@vtc/domain';
 
 /**
- * GB/T 2260 administrative divisions of the five cities whose policies are in shared/seeds/:
+ * GB/T 2260 administrative divisions of the five cities whose policies the platform is built from (docs/domain.md):
  * Linfen (003), Bayannur (002), Ankang (000), Zaozhuang (001), Heyuan (004), with their provinces
  * and every county-level division.
  */
