@@ -1,13 +1,22 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
-import { addDays, DomainError, isCalendarDate, isSkillLevel, MAX_APPRENTICESHIP_YEARS, type SkillLevel, validateTraineeInput } from '@vtc/domain';
+import { lockRow, transaction } from '@vtc/db';
+import {
+  apprenticeshipTermEnd,
+  DomainError,
+  dateFromIso,
+  isCalendarDate,
+  isoDate,
+  isSkillLevel,
+  MAX_APPRENTICESHIP_YEARS,
+  type SkillLevel,
+  validateTraineeInput,
+} from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
 import type { PiiKeys } from '../shared/pii.ts';
 import { apprenticeshipScope } from '../shared/scope.ts';
-import { enterpriseOf } from '../staff-training/staff-training.ts';
-import { isEnterpriseStaffOf } from '../subsidy/claim-filing.ts';
+import { enterpriseOf, isEnterpriseStaffOf } from '../staff-training/staff-training.ts';
 import { type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
 import { trainingRulesFor } from '../training-class/policy.ts';
 
@@ -29,17 +38,8 @@ export interface ApprenticeshipInput {
   contractRef?: string | null;
 }
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-
 function invalid(field: string, zh: string, en: string): DomainError {
   return new DomainError('VALIDATION', { zh, en }, { field });
-}
-
-function lastDayOfTerm(startDate: string, years: number): string {
-  const [y, m, d] = startDate.split('-').map(Number) as [number, number, number];
-  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  const anniversary = `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-  return addDays(anniversary, -1);
 }
 
 export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, actor: Actor, input: ApprenticeshipInput, today: Date = new Date()) {
@@ -50,7 +50,7 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
   if (!isCalendarDate(input.startDate)) throw invalid('startDate', `开始日期无效:${input.startDate}`, `startDate is not a valid date: ${input.startDate}`);
   if (!isCalendarDate(input.endDate)) throw invalid('endDate', `结束日期无效:${input.endDate}`, `endDate is not a valid date: ${input.endDate}`);
   if (input.endDate <= input.startDate) throw invalid('endDate', '结束日期须晚于开始日期', 'endDate must be after startDate');
-  const latest = lastDayOfTerm(input.startDate, MAX_APPRENTICESHIP_YEARS);
+  const latest = apprenticeshipTermEnd(input.startDate, MAX_APPRENTICESHIP_YEARS);
   if (input.endDate > latest) {
     throw invalid('endDate', `学徒培训最长${MAX_APPRENTICESHIP_YEARS}年(至${latest})`, `An apprenticeship lasts at most ${MAX_APPRENTICESHIP_YEARS} years (until ${latest})`);
   }
@@ -80,8 +80,8 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
       where: {
         personId: person.id,
         status: { in: ['DRAFT', 'ACTIVE'] },
-        startDate: { lte: new Date(`${input.endDate}T00:00:00Z`) },
-        endDate: { gte: new Date(`${input.startDate}T00:00:00Z`) },
+        startDate: { lte: dateFromIso(input.endDate) },
+        endDate: { gte: dateFromIso(input.startDate) },
       },
       select: { id: true },
     });
@@ -97,8 +97,8 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
         targetLevel: input.targetLevel as SkillLevel,
         regionCode: enterprise.regionCode,
         mentorName,
-        startDate: new Date(`${input.startDate}T00:00:00Z`),
-        endDate: new Date(`${input.endDate}T00:00:00Z`),
+        startDate: dateFromIso(input.startDate),
+        endDate: dateFromIso(input.endDate),
         status: 'ACTIVE',
         contractRef: input.contractRef ?? null,
       },
@@ -111,7 +111,7 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
 async function lockOwn(tx: Tx, actor: Actor, id: string) {
   const visible = await tx.apprenticeship.findFirst({ where: { AND: [{ id }, apprenticeshipScope(actor)] }, select: { id: true } });
   if (!visible) throw notFound('Apprenticeship', '学徒培训');
-  await tx.$queryRaw`SELECT id FROM "Apprenticeship" WHERE id = ${id}::uuid FOR UPDATE`;
+  await lockRow(tx, 'Apprenticeship', id);
   const a = await tx.apprenticeship.findUniqueOrThrow({ where: { id } });
   if (!isEnterpriseStaffOf(actor, a.enterpriseId)) {
     throw new DomainError('FORBIDDEN', { zh: '只有学徒所在企业可以办理', en: "Only the apprentice's enterprise may do this" });
@@ -139,15 +139,15 @@ export async function terminateApprenticeship(prisma: PrismaClient, actor: Actor
   if (reason.length < 2 || reason.length > 500) throw invalid('reason', '终止原因须为2至500个字', 'The reason must be 2 to 500 characters');
   return transaction(prisma, async (tx) => {
     const a = await lockOwn(tx, actor, input.id);
-    if (input.endedOn < iso(a.startDate) || input.endedOn > iso(a.endDate)) {
-      throw invalid('endedOn', `终止日期须在${iso(a.startDate)}至${iso(a.endDate)}之间`, `endedOn must be between ${iso(a.startDate)} and ${iso(a.endDate)}`);
+    if (input.endedOn < isoDate(a.startDate) || input.endedOn > isoDate(a.endDate)) {
+      throw invalid('endedOn', `终止日期须在${isoDate(a.startDate)}至${isoDate(a.endDate)}之间`, `endedOn must be between ${isoDate(a.startDate)} and ${isoDate(a.endDate)}`);
     }
-    const done = await tx.apprenticeship.update({ where: { id: a.id }, data: { status: 'TERMINATED', endDate: new Date(`${input.endedOn}T00:00:00Z`) } });
+    const done = await tx.apprenticeship.update({ where: { id: a.id }, data: { status: 'TERMINATED', endDate: dateFromIso(input.endedOn) } });
     await audit(tx, actor, {
       action: 'apprenticeship.terminate',
       entityType: 'Apprenticeship',
       entityId: a.id,
-      before: { status: 'ACTIVE', endDate: iso(a.endDate) },
+      before: { status: 'ACTIVE', endDate: isoDate(a.endDate) },
       after: { status: 'TERMINATED', endDate: input.endedOn, reason },
     });
     return done;

@@ -1,13 +1,21 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
-import { DomainError, ENTERPRISE_TRAINING_KINDS, type EnterpriseTrainingKind, isCalendarDate, shanghaiDate, validateTraineeInput } from '@vtc/domain';
+import { lockRow, transaction } from '@vtc/db';
+import {
+  DomainError,
+  dateFromIso,
+  ENTERPRISE_TRAINING_KINDS,
+  type EnterpriseTrainingKind,
+  isCalendarDate,
+  isoDate,
+  shanghaiDate,
+  validateTraineeInput,
+} from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
 import type { PiiKeys } from '../shared/pii.ts';
 import { staffTrainingBatchScope } from '../shared/scope.ts';
 import { nextSerial } from '../shared/serial.ts';
-import { isEnterpriseStaffOf } from '../subsidy/claim-filing.ts';
 import { type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
 import { trainingRulesFor } from '../training-class/policy.ts';
 
@@ -15,7 +23,7 @@ import { trainingRulesFor } from '../training-class/policy.ts';
  * Enterprise staff training (企业职工岗前、安全技能、转岗转业培训, Linfen 003 item 6): an enterprise
  * records a batch (kind, title, dates, hours, optional occupation), adds its staff by resident ID
  * (the same ID anywhere is the same person, as for class trainees), completes the batch with each
- * participant's attended hours, and then files the ENTERPRISE_TRAINING claim (subsidy/claim-filing.ts).
+ * participant's attended hours, and then files the ENTERPRISE_TRAINING claim (subsidy/gather/staff-training.ts).
  * DRAFT → COMPLETED (or CANCELLED); participants change only while DRAFT.
  */
 export interface StaffTrainingBatchInput {
@@ -30,10 +38,13 @@ export interface StaffTrainingBatchInput {
 export const MAX_STAFF_TRAINING_HOURS = 2_000;
 export const MAX_PARTICIPANTS_PER_CALL = 1_000;
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-
 function invalid(field: string, zh: string, en: string, details: Record<string, unknown> = {}): DomainError {
   return new DomainError('VALIDATION', { zh, en }, { field, ...details });
+}
+
+/** Is the actor staff of this enterprise? */
+export function isEnterpriseStaffOf(actor: Actor, organizationId: string): boolean {
+  return actor.roles.some((r) => r.role === 'ENTERPRISE_STAFF' && r.organizationId === organizationId);
 }
 
 /** The single enterprise the actor acts for, or FORBIDDEN. */
@@ -86,8 +97,8 @@ export async function createStaffTrainingBatch(prisma: PrismaClient, actor: Acto
         trainingKind,
         occupationId,
         title,
-        startDate: new Date(`${input.startDate}T00:00:00Z`),
-        endDate: new Date(`${input.endDate}T00:00:00Z`),
+        startDate: dateFromIso(input.startDate),
+        endDate: dateFromIso(input.endDate),
         hours: input.hours,
         createdById: actor.userId,
       },
@@ -100,7 +111,7 @@ export async function createStaffTrainingBatch(prisma: PrismaClient, actor: Acto
 async function lockOwnBatch(tx: Tx, actor: Actor, batchId: string) {
   const visible = await tx.staffTrainingBatch.findFirst({ where: { AND: [{ id: batchId }, staffTrainingBatchScope(actor)] }, select: { id: true } });
   if (!visible) throw notFound('StaffTrainingBatch', '职工培训批次');
-  await tx.$queryRaw`SELECT id FROM "StaffTrainingBatch" WHERE id = ${batchId}::uuid FOR UPDATE`;
+  await lockRow(tx, 'StaffTrainingBatch', batchId);
   const batch = await tx.staffTrainingBatch.findUniqueOrThrow({ where: { id: batchId } });
   if (!isEnterpriseStaffOf(actor, batch.enterpriseId)) {
     throw new DomainError('FORBIDDEN', { zh: '只有开展本批培训的企业可以修改', en: 'Only the enterprise that runs this batch may change it' });
@@ -125,7 +136,7 @@ export async function addStaffTrainingParticipants(prisma: PrismaClient, keys: P
     prisma,
     async (tx) => {
       const batch = await lockOwnBatch(tx, actor, input.batchId);
-      const on = iso(batch.startDate);
+      const on = isoDate(batch.startDate);
       const rules = await trainingRulesFor(tx, batch.regionCode, on);
       const values = input.participants.map((p, i) => {
         const checked = validateTraineeInput(p, { today, rules, on });
@@ -183,8 +194,8 @@ export async function completeStaffTrainingBatch(prisma: PrismaClient, actor: Ac
   return transaction(prisma, async (tx) => {
     const batch = await lockOwnBatch(tx, actor, input.batchId);
     const today = shanghaiDate(now);
-    if (today < iso(batch.endDate)) {
-      throw new DomainError('INVALID_TRANSITION', { zh: `培训${iso(batch.endDate)}结束后才能结业`, en: `The batch can be completed from its end date ${iso(batch.endDate)}` }, { field: 'batchId' });
+    if (today < isoDate(batch.endDate)) {
+      throw new DomainError('INVALID_TRANSITION', { zh: `培训${isoDate(batch.endDate)}结束后才能结业`, en: `The batch can be completed from its end date ${isoDate(batch.endDate)}` }, { field: 'batchId' });
     }
     const participants = await tx.staffTrainingParticipant.findMany({ where: { batchId: batch.id }, select: { id: true, personId: true } });
     if (participants.length === 0) throw invalid('results', '本批培训没有职工', 'The batch has no participants');

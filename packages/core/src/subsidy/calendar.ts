@@ -5,7 +5,9 @@ import {
   CALENDAR_LOOKAHEAD_DAYS,
   type CalendarDayInput,
   DomainError,
+  dateFromIso,
   isCalendarDate,
+  isoDate,
   regionLevel,
   validateCalendarDay,
   type WorkingCalendar,
@@ -20,18 +22,15 @@ import { audit } from '../shared/audit.ts';
  * (prisma/seed/calendar.ts); an administrator or a province bureau maintains it.
  */
 
-const date = (d: string) => new Date(`${d}T00:00:00Z`);
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
 /** Days per call of upsertCalendarDays: a year's notice is about 40 rows. */
 export const MAX_CALENDAR_DAYS_PER_CALL = 400;
 
 /** The calendar from `from` for `days` days (enough for a public notice starting on `from`). */
 export async function workingCalendar(db: PrismaClient | Tx, from: string, days = CALENDAR_LOOKAHEAD_DAYS): Promise<WorkingCalendar> {
-  const rows = await db.calendarDay.findMany({ where: { date: { gte: date(from), lte: date(addDays(from, days)) } }, select: { date: true, workday: true } });
+  const rows = await db.calendarDay.findMany({ where: { date: { gte: dateFromIso(from), lte: dateFromIso(addDays(from, days)) } }, select: { date: true, workday: true } });
   return {
-    holidays: rows.filter((r) => !r.workday).map((r) => day(r.date)),
-    extraWorkdays: rows.filter((r) => r.workday).map((r) => day(r.date)),
+    holidays: rows.filter((r) => !r.workday).map((r) => isoDate(r.date)),
+    extraWorkdays: rows.filter((r) => r.workday).map((r) => isoDate(r.date)),
   };
 }
 
@@ -46,7 +45,7 @@ export async function calendarDays(db: PrismaClient | Tx, range: { from: string;
   if (range.to < range.from || range.to > addDays(range.from, 731)) {
     throw new DomainError('VALIDATION', { zh: '日期范围无效(最长两年)', en: 'The range must run forward and span at most two years' }, { field: 'to' });
   }
-  return db.calendarDay.findMany({ where: { date: { gte: date(range.from), lte: date(range.to) } }, orderBy: { date: 'asc' } });
+  return db.calendarDay.findMany({ where: { date: { gte: dateFromIso(range.from), lte: dateFromIso(range.to) } }, orderBy: { date: 'asc' } });
 }
 
 function mayMaintainCalendar(actor: Actor): boolean {
@@ -84,17 +83,17 @@ export async function upsertCalendarDays(prisma: PrismaClient, actor: Actor, inp
   }
   return transaction(prisma, async (tx) => {
     const before = new Map(
-      (await tx.calendarDay.findMany({ where: { date: { in: [...seen].map(date) } } })).map((r) => [day(r.date), { workday: r.workday, name: r.name, source: r.source }]),
+      (await tx.calendarDay.findMany({ where: { date: { in: [...seen].map(dateFromIso) } } })).map((r) => [isoDate(r.date), { workday: r.workday, name: r.name, source: r.source }]),
     );
     for (const d of days) {
       const data = { workday: d.workday, name: d.name, source: d.source };
-      await tx.calendarDay.upsert({ where: { date: date(d.date) }, create: { date: date(d.date), ...data }, update: data });
+      await tx.calendarDay.upsert({ where: { date: dateFromIso(d.date) }, create: { date: dateFromIso(d.date), ...data }, update: data });
       await audit(tx, actor, { action: 'calendar.set', entityType: 'CalendarDay', entityId: d.date, before: before.get(d.date) ?? null, after: data });
     }
     const removed: string[] = [];
     for (const d of remove) {
       if (!before.has(d)) continue;
-      await tx.calendarDay.delete({ where: { date: date(d) } });
+      await tx.calendarDay.delete({ where: { date: dateFromIso(d) } });
       await audit(tx, actor, { action: 'calendar.remove', entityType: 'CalendarDay', entityId: d, before: before.get(d), after: null });
       removed.push(d);
     }

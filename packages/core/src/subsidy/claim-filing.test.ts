@@ -5,8 +5,10 @@ import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError, dedupKey } from '@vtc/domain';
 import pg from 'pg';
 import type { Actor } from '../shared/actor.ts';
-import { approveClaim, closeNotice, ledgerBalances, payClaim, reviewClaim } from './review.ts';
-import { apprenticeshipYearFacts, type FileClaimInput, fileClaim } from './claim-filing.ts';
+import { ledgerBalances } from './balances.ts';
+import { payClaim } from './payment.ts';
+import { approveClaim, closeNotice, reviewClaim } from './review.ts';
+import { type FileClaimInput, fileClaim } from './claim-filing.ts';
 
 /**
  * The database is the last word on "never twice": when another transaction writes a line for the
@@ -535,24 +537,7 @@ describe('apprenticeship years: pre-payment, then the balance; or the full year 
   });
 });
 
-describe('apprenticeshipYearFacts: which year, and how it stands on the filing date', () => {
-  const base = { id: 'a', enterpriseId: 'e', personId: 'p', regionCode: '141002', targetLevel: 'LEVEL_4', occupation: { code: '4-10-01-05' } };
-  it.each([
-    // [status, start, end, year, filedOn, expected]
-    ['ACTIVE', '2025-03-01', '2027-02-28', 1, '2025-06-01', { yearStartsOn: '2025-03-01', yearEndsOn: '2026-02-28', status: 'IN_PROGRESS', endedOn: null }],
-    ['ACTIVE', '2025-03-01', '2027-02-28', 1, '2026-03-01', { yearStartsOn: '2025-03-01', yearEndsOn: '2026-02-28', status: 'COMPLETED', endedOn: null }],
-    ['ACTIVE', '2025-03-01', '2027-02-28', 2, '2026-03-01', { yearStartsOn: '2026-03-01', yearEndsOn: '2027-02-28', status: 'IN_PROGRESS', endedOn: null }],
-    ['COMPLETED', '2024-02-29', '2025-02-27', 1, '2025-03-01', { yearStartsOn: '2024-02-29', yearEndsOn: '2025-02-27', status: 'COMPLETED', endedOn: null }],
-    ['TERMINATED', '2025-03-01', '2025-09-30', 1, '2025-10-01', { yearStartsOn: '2025-03-01', yearEndsOn: '2025-09-30', status: 'TERMINATED', endedOn: '2025-09-30' }],
-    ['TERMINATED', '2025-03-01', '2026-09-30', 1, '2026-10-01', { yearStartsOn: '2025-03-01', yearEndsOn: '2026-02-28', status: 'COMPLETED', endedOn: null }],
-    ['TERMINATED', '2025-03-01', '2026-09-30', 2, '2026-10-01', { yearStartsOn: '2026-03-01', yearEndsOn: '2026-09-30', status: 'TERMINATED', endedOn: '2026-09-30' }],
-  ] as const)('%s %s–%s year %i on %s', (status, start, end, year, filedOn, expected) => {
-    expect(apprenticeshipYearFacts({ ...base, status, startDate: iso(start), endDate: iso(end) }, year, filedOn)).toMatchObject(expected);
-  });
-  it('a year after the end does not exist', () => {
-    expect(apprenticeshipYearFacts({ ...base, status: 'ACTIVE', startDate: iso('2025-03-01'), endDate: iso('2026-02-28') }, 2, '2026-03-01')).toBeNull();
-  });
-});
+// apprenticeshipYearFacts (which year, and how it stands on the filing date): domain/subsidy/apprenticeship-year.test.ts
 
 describe('recalculation is deterministic', () => {
   it('filing the same class again after the first claim was withdrawn yields identical lines and explanations', async () => {

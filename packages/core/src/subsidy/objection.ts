@@ -1,17 +1,19 @@
 import type { PrismaClient } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { isUuid, transaction } from '@vtc/db';
 import {
   assertMayActOnClaim,
   assertObjectionResolvable,
   assertObjectionWindow,
   DomainError,
+  isoDate,
+  payableFen,
   shanghaiDate,
   statusAfterUpheldObjection,
 } from '@vtc/domain';
 import { isBureauCovering, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
-import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevels, lockClaim } from './review.ts';
+import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevels, lockClaim } from './workflow.ts';
 import { claimScope } from '../shared/scope.ts';
 
 /**
@@ -26,8 +28,6 @@ import { claimScope } from '../shared/scope.ts';
  * - DISMISSED: with a resolution text.
  * Every step is audited.
  */
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 export interface RecordObjectionInput {
   claimId: string;
@@ -52,10 +52,10 @@ export async function recordObjection(prisma: PrismaClient, actor: Actor, input:
     if (!isBureauCovering(actor, claim.regionCode)) {
       throw new DomainError('FORBIDDEN', { zh: '只有辖区人社部门可以登记公示异议', en: "Only a bureau covering the claim's region records objections" });
     }
-    assertObjectionWindow(claim.status, claim.noticeEndsOn ? claim.noticeEndsOn.toISOString().slice(0, 10) : null, shanghaiDate(options.now ?? new Date()));
+    assertObjectionWindow(claim.status, claim.noticeEndsOn ? isoDate(claim.noticeEndsOn) : null, shanghaiDate(options.now ?? new Date()));
     let lineId: string | null = null;
     if (input.lineId) {
-      const line = UUID.test(input.lineId)
+      const line = isUuid(input.lineId)
         ? await tx.subsidyClaimLine.findFirst({ where: { id: input.lineId, claimId: claim.id }, select: { id: true, status: true } })
         : null;
       if (!line) {
@@ -90,7 +90,7 @@ export async function resolveObjection(
   const resolution =
     input.outcome === 'DISMISSED' ? checkReason(input.resolution, 'resolution') : input.resolution?.trim() ? checkReason(input.resolution, 'resolution') : null;
   return transaction(prisma, async (tx) => {
-    const found = UUID.test(input.objectionId)
+    const found = isUuid(input.objectionId)
       ? await tx.claimObjection.findFirst({ where: { id: input.objectionId, claim: claimScope(actor) }, select: { claimId: true } })
       : null;
     if (!found) throw notFound('ClaimObjection', '公示异议');
@@ -130,7 +130,7 @@ export async function resolveObjection(
     const accepted = objection.lineId ? live.filter((l) => l.status === 'ACCEPTED').length : 0;
     const to = statusAfterUpheldObjection(claim.status, accepted);
     const net = live.reduce((s, l) => s + l.amountFen, 0);
-    const totalFen = BigInt(Math.max(0, net));
+    const totalFen = BigInt(payableFen(net));
     const claimData =
       to === 'REJECTED'
         ? { status: to, totalFen, rejectionReason: objection.reason, decidedAt: now, decidedById: actor.userId }

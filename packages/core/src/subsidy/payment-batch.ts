@@ -1,5 +1,5 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { isUuid, lockRow, lockRows, transaction } from '@vtc/db';
 import {
   assertMayActOnClaim,
   claimTransition,
@@ -14,16 +14,9 @@ import {
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
-import {
-  bureauRegions,
-  type ClaimWorkflowOptions,
-  checkBankReference,
-  checkReason,
-  claimLevelsByPolicy,
-  claimPaymentKey,
-  lockClaim,
-  postPayments,
-} from './review.ts';
+import { postPayments } from './journal.ts';
+import { checkBankReference, claimPaymentKey } from './payment.ts';
+import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevelsByPolicy, lockClaim } from './workflow.ts';
 import { paymentBatchScope } from '../shared/scope.ts';
 import { nextSerial } from '../shared/serial.ts';
 
@@ -43,8 +36,6 @@ import { nextSerial } from '../shared/serial.ts';
  * its own policy (`rules.review.pay`), read for all the claims in one query.
  */
 
-const UUID = /^[0-9a-f-]{36}$/i;
-
 /** Claims per addClaimsToBatch call. */
 export const MAX_CLAIMS_PER_ADD = 500;
 
@@ -54,9 +45,9 @@ function assertMayPay(actor: Actor, regionCode: string, options: ClaimWorkflowOp
 
 /** A batch the actor can see, locked for update, or NOT_FOUND. */
 async function lockBatch(tx: Tx, actor: Actor, batchId: string) {
-  const visible = UUID.test(batchId) ? await tx.paymentBatch.findFirst({ where: { AND: [{ id: batchId }, paymentBatchScope(actor)] }, select: { id: true } }) : null;
+  const visible = isUuid(batchId) ? await tx.paymentBatch.findFirst({ where: { AND: [{ id: batchId }, paymentBatchScope(actor)] }, select: { id: true } }) : null;
   if (!visible) throw notFound('PaymentBatch', '拨付批次');
-  await tx.$queryRaw`SELECT id FROM "PaymentBatch" WHERE id = ${batchId}::uuid FOR UPDATE`;
+  await lockRow(tx, 'PaymentBatch', batchId);
   return tx.paymentBatch.findUniqueOrThrow({ where: { id: batchId } });
 }
 
@@ -169,7 +160,7 @@ export async function removeClaimFromBatch(prisma: PrismaClient, actor: Actor, i
     const batch = await lockBatch(tx, actor, input.batchId);
     assertMayPay(actor, batch.regionCode, options);
     paymentBatchTransition(batch.status, 'REMOVE_CLAIM');
-    const payment = UUID.test(input.claimId) ? await tx.payment.findFirst({ where: { batchId: batch.id, claimId: input.claimId } }) : null;
+    const payment = isUuid(input.claimId) ? await tx.payment.findFirst({ where: { batchId: batch.id, claimId: input.claimId } }) : null;
     if (!payment) {
       throw new DomainError('VALIDATION', { zh: '该申领不在此批次中', en: 'The claim is not in this batch' }, { field: 'claimId' });
     }
@@ -230,7 +221,7 @@ export async function confirmPaymentBatchPaid(prisma: PrismaClient, actor: Actor
     const now = options.now ?? new Date();
     const payments = await tx.payment.findMany({ where: { batchId: batch.id }, orderBy: { claimId: 'asc' } });
     const claimIds = payments.map((p) => p.claimId);
-    await tx.$queryRaw`SELECT id FROM "SubsidyClaim" WHERE id = ANY(${claimIds}::uuid[]) ORDER BY id FOR UPDATE`;
+    await lockRows(tx, 'SubsidyClaim', claimIds);
     const claims = new Map((await tx.subsidyClaim.findMany({ where: { id: { in: claimIds } } })).map((c) => [c.id, c]));
     const levelsOf = await claimLevelsByPolicy(tx, { policyIds: [...claims.values()].map((c) => c.policyId) }, options);
     const items = payments.map((payment) => {

@@ -6,7 +6,9 @@ import { DomainError } from '@vtc/domain';
 import type { Actor, ActorRole } from '../shared/actor.ts';
 import { upsertCalendarDays, workingCalendar } from './calendar.ts';
 import { recordObjection, resolveObjection } from './objection.ts';
-import { approveClaim, closeNotice, ledgerBalances, organizationBalance, payClaim, personBalance, rejectClaim, reviewClaim } from './review.ts';
+import { ledgerBalances, organizationBalance, personBalance } from './balances.ts';
+import { payClaim } from './payment.ts';
+import { approveClaim, closeNotice, rejectClaim, reviewClaim } from './review.ts';
 import { addClaimsToBatch, cancelPaymentBatch, confirmPaymentBatchPaid, createPaymentBatch, removeClaimFromBatch, submitPaymentBatch } from './payment-batch.ts';
 import { fileClaim } from './claim-filing.ts';
 

@@ -5,6 +5,7 @@ import {
   type CreditCodeRule,
   classifyCreditCode,
   creditCodeCheckChar,
+  creditCodeRegion,
   makeCreditCode,
   parseCreditCode,
 } from './credit-code';
@@ -121,5 +122,23 @@ describe('classifyCreditCode', () => {
     ['bad region', '91000000M000100Y43', 'INVALID'],
   ])('%s (%s) → %s', (_label, input, expected) => {
     expect(classifyCreditCode(input)).toBe(expected);
+  });
+});
+
+describe('creditCodeRegion: characters 3–8, as written', () => {
+  it.each([
+    ['91350100M000100Y43', '350100'],
+    ['91110000600037341L', '110000'],
+    ['91141002MA0000002B', '141002'],
+    ['9114100', '14100'],
+    ['', ''],
+  ] as const)('%s → %s', (code, region) => {
+    expect(creditCodeRegion(code)).toBe(region);
+  });
+  it('is the region parseCreditCode reads', () => {
+    for (const code of PUBLISHED) {
+      const parsed = parseCreditCode(code);
+      expect(parsed.ok && parsed.value.regionCode).toBe(creditCodeRegion(code));
+    }
   });
 });

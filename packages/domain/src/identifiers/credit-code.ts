@@ -58,6 +58,14 @@ function invalid(zh: string, en: string, field: string): DomainError {
   return new DomainError('VALIDATION', { zh, en }, { field });
 }
 
+/**
+ * The 6-digit region of a unified social credit code (characters 3–8), as written: not checked,
+ * so a code that fails `parseCreditCode` still names the region it claims.
+ */
+export function creditCodeRegion(code: string): string {
+  return code.slice(2, 8);
+}
+
 /** C18 = 31 − (Σ C_i·W_i mod 31); a result of 31 is written '0'. */
 export function creditCodeCheckChar(first17: string): string {
   if (!CHARSET_17.test(first17)) {
@@ -79,7 +87,7 @@ export function parseCreditCode(input: string): CreditCodeResult {
   const code = input.trim().toUpperCase();
   if (code.length !== 18) return fail('LENGTH');
   if (!CHARSET_18.test(code)) return fail('CHARSET');
-  const regionCode = code.slice(2, 8);
+  const regionCode = creditCodeRegion(code);
   if (!isRegionCode(regionCode)) return fail('REGION');
   if (creditCodeCheckChar(code.slice(0, 17)) !== code.charAt(17)) return fail('CHECKSUM');
   return {

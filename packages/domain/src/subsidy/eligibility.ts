@@ -214,9 +214,6 @@ function monthsText(months: number | null): LocalizedText {
   return months === null ? { zh: '无固定期限', en: 'open-ended' } : { zh: `${months}个月`, en: `${months} month(s)` };
 }
 
-/** 'YYYY-MM-DD' → 'YYYYMM' of a date already known valid (the wording does not validate again). */
-const monthKey = (date: string): string => date.slice(0, 4) + date.slice(5, 7);
-
 /** The explanation steps of a qualifying contract (the contract, then the insurance month when required). */
 export function qualifyingSteps(need: QualifyingNeed, c: QualifyingContractFacts): ExplanationStep[] {
   const { completedOn, withinMonths, minContractMonths, windowEnd: end } = need;
@@ -251,8 +248,8 @@ function qualifyingReasonText(need: QualifyingNeed, r: QualifyingReason): Locali
         en: `${label.en} covers ${r.contractMonths} month(s), less than ${need.minContractMonths}`,
       };
     case 'NO_SOCIAL_INSURANCE': {
-      const from = monthKey(r.signedOn);
-      const to = monthKey(need.windowEnd);
+      const from = monthKeyOf(r.signedOn);
+      const to = monthKeyOf(need.windowEnd);
       return { zh: `${label.zh}在${from}至${to}期间没有社会保险缴费`, en: `${label.en} has no social-insurance contribution from ${from} to ${to}` };
     }
   }

@@ -25,6 +25,10 @@ describe('subsidy index', () => {
     'checkEligibility',
     'findQualifyingEmployment',
     'checkYearlyLimit',
+    'claimNumber',
+    'payableFen',
+    'apprenticeshipYearFacts',
+    'apprenticeshipTermEnd',
   ])('exports %s, also from @vtc/domain', (name) => {
     expect(typeof (subsidy as Record<string, unknown>)[name]).toBe('function');
     expect((domain as Record<string, unknown>)[name]).toBe((subsidy as Record<string, unknown>)[name]);

@@ -2,7 +2,9 @@
  * The subsidy engine (issue 5): money in fen, date rules, versioned policy rules as data, policy
  * selection, cross-scheme limits and the claim calculator. Pure: no I/O, no clock.
  */
+export * from './apprenticeship-year';
 export * from './calculator';
+export * from './claim';
 export * from './dates';
 export {
   checkEligibility,
