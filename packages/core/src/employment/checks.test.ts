@@ -3,7 +3,7 @@ import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError } from '@vtc/domain';
 import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from './cohort.testkit.ts';
-import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, finishCheckRun, planCheckRun } from './checks.ts';
+import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, finishCheckRun, planCheckRun } from './index.ts';
 
 /**
  * The employment checks against the real Postgres: checks created from completions, runs planned as

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@vtc/db';
 import { SUBSIDY_POLICIES } from '../../../../prisma/seed/policies.ts';
-import { ensureEmploymentChecks } from './checks.ts';
+import { ensureEmploymentChecks } from './ensure.ts';
 
 /**
  * Test data for the employment checks (tests only): a Bayannur institution with staff, the seeded
