@@ -68,7 +68,7 @@ type CheckRow = {
 type ClassRow = { id: string; institutionId: string; regionCode: string; startDate: string };
 
 /**
- * Check one chunk (see the module comment). Throws NOT_FOUND for an unknown chunk. Idempotent: a DONE
+ * Check one chunk (see the comment at the top of this file). Throws NOT_FOUND for an unknown chunk. Idempotent: a DONE
  * chunk is skipped; a chunk interrupted before its commit left nothing behind.
  */
 export async function checkChunk(prisma: PrismaClient, chunkId: string, options: CheckChunkOptions): Promise<CheckChunkResult> {

@@ -20,7 +20,7 @@ export interface SweepResult {
  * ago, when their job is gone from Redis (wiped, restarted, removed), failed, or completed without
  * the chunk being DONE. Jobs still waiting or active are left alone (BullMQ's stalled-job check
  * recovers an active job whose worker died). Every chunk looked at gets a fresh lease. A chunk
- * enqueued MAX_CHUNK_ENQUEUES times is given up on (see there).
+ * enqueued MAX_CHUNK_ENQUEUES times is given up on (see constants.ts).
  */
 export async function sweepCheckChunks(prisma: PrismaClient, queues: Queues, { leaseMs = DEFAULT_CHUNK_LEASE_MS }: { leaseMs?: number } = {}): Promise<SweepResult> {
   const due = await prisma.$queryRaw<Array<{ id: string; runDate: string }>>`
