@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { configWith } from '@vtc/config';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { makeCreditCode } from '@vtc/domain';
+import { addDays, makeCreditCode, shanghaiDate } from '@vtc/domain';
 import { checkChunk, ensureEmploymentChecks, finishCheckRun, planCheckRun } from '@vtc/core';
-import type { Queues } from '@vtc/jobs';
-import { HANDLERS, startWorker } from '@vtc/worker';
+import { EMPLOYMENT_CHECK_RUN_JOB } from '@vtc/jobs';
+import { startWorker } from '@vtc/worker';
 import pg from 'pg';
 import { SUBSIDY_POLICIES } from '../prisma/seed/policies.ts';
 import type { Bench } from './index.ts';
@@ -17,10 +17,9 @@ import type { Bench } from './index.ts';
  * The daily employment-check run over every COMPLETED enrollment, beside one SQL statement deciding the
  * same checks. In a fresh database (createTestDatabase('bench_employment')) the data below is generated,
  * then the run goes, by default through the real worker (startWorker in this process, its own queue
- * prefix, one `employment-check-run` job as the scheduler adds it); --mode=direct (or while the worker
- * has no handler for the chunk job) calls ensureEmploymentChecks, planCheckRun and checkChunk itself,
- * two chunks at a time. While engineer E's use cases are not exported by @vtc/core, only the SQL
- * reference is timed (over checks made by one INSERT … SELECT) and the run's keys print n/a.
+ * prefix, one `employment-check-run` job as the scheduler adds it); --mode=direct calls planCheckRun
+ * (which ensures the recent checks), checkChunk and finishCheckRun itself, two chunks at a time
+ * (ensure_s and plan_s print n/a for the worker, which does not report them apart).
  * Result: seconds (the run), checks (decided by the run), checks_per_s, sql_checks_per_s (the reference
  * statement over the same checks), ratio, jobs (chunk rows = chunk jobs), peak_rss_mb (this process,
  * sampled every 50 ms during the run), agree (reference statuses equal to the run's), generate_s (data
@@ -57,11 +56,6 @@ function withDatabase(name: string): string {
   const u = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/vtc');
   u.pathname = `/${name}`;
   return u.toString();
-}
-
-/** Asia/Shanghai calendar date of an instant. */
-function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 const log = (msg: string) => process.stderr.write(`[employment-checks] ${msg}\n`);
@@ -396,12 +390,11 @@ export const employmentChecks: Bench = async (opts): Promise<Record<string, stri
         `SELECT (SELECT count(*) FROM "Enrollment" WHERE status = 'COMPLETED')::int AS enrollments,
                 (SELECT count(*) FROM "SocialInsuranceContribution")::int AS contributions`,
       );
-      // --mode=direct calls checkChunk itself (two at a time); the default goes through the worker once
-      // its handlers exist.
-      const viaWorker = opts.mode !== 'direct' && workerHandlesChecks();
+      // --mode=direct calls checkChunk itself (two at a time); the default goes through the worker.
+      const viaWorker = opts.mode !== 'direct';
       const chunkSize = opts.chunk ? Number(opts.chunk) : undefined;
       const runOn = (date: string) => (viaWorker ? runViaWorker(prisma, db.url, date) : runChecks(prisma, { runDate: date, chunkSize, parallel: Number(opts.parallel ?? 2) }));
-      const yesterday = new Date(Date.parse(`${runDate}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const yesterday = addDays(runDate, -1);
       const first = await runOn(yesterday);
       log(`first run (${yesterday}): ${first.checks} checks in ${first.seconds.toFixed(1)} s`);
       // The day between the runs: autovacuum has cleared the first run's old row versions (VACUUM here, so
@@ -521,16 +514,6 @@ async function runChecks(
   };
 }
 
-/** Job names of the shared design (engineer E registers them in @vtc/jobs and apps/worker). */
-const EMPLOYMENT_QUEUE = 'employment';
-const RUN_JOB = 'employment-check-run';
-const CHUNK_JOB = 'employment-check-chunk';
-
-/** Is the worker's handler for the chunk job registered (E's jobs integrated)? */
-function workerHandlesChecks(): boolean {
-  return HANDLERS.some((h) => (h.definition.queue as string) === EMPLOYMENT_QUEUE && h.definition.name === CHUNK_JOB);
-}
-
 /**
  * The daily run as production runs it: the real worker (startWorker: every queue with its production
  * concurrency, the real handlers) in this process, under a queue prefix of its own so no other worker
@@ -540,14 +523,13 @@ function workerHandlesChecks(): boolean {
 async function runViaWorker(prisma: PrismaClient, url: string, runDate: string): Promise<RunResult> {
   const config = configWith({ DATABASE_URL: url, QUEUE_PREFIX: `bench-emp-${randomBytes(4).toString('hex')}` });
   const worker = await startWorker({ config });
-  const queues = worker.queues as unknown as Record<string, Queues[keyof Queues] | undefined>;
-  const queue = queues[EMPLOYMENT_QUEUE];
+  const queues = worker.queues;
+  const queue = queues[EMPLOYMENT_CHECK_RUN_JOB.queue];
   try {
-    if (!queue) throw new Error(`queue ${EMPLOYMENT_QUEUE} not in @vtc/jobs QUEUES`);
     const failures: string[] = [];
     const rss = rssSampler();
     const t0 = performance.now();
-    await queue.add(RUN_JOB, { runDate });
+    await queue.add(EMPLOYMENT_CHECK_RUN_JOB.name, { runDate });
     type Row = { id: string; status: string; chunkCount: number; chunksDone: number; checked: number; qualified: number; closed: number };
     let row: Row | undefined;
     for (;;) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { encryptIdNumber, idNumberHash, piiKeysFrom } from '@vtc/core';
-import { makeCreditCode, makeResidentId, maskResidentId } from '@vtc/domain';
+import { dateFromIso, makeCreditCode, makeResidentId, maskResidentId } from '@vtc/domain';
 import ExcelJS from 'exceljs';
 import { createFixtures, type Fixtures, startTestApi, type TestApi } from './testing.ts';
 
@@ -20,7 +20,6 @@ let fx: Fixtures;
 const tokens: Record<string, string> = {};
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const EMPLOYER = makeCreditCode({ regionCode: '141002', orgCode9: 'MA0T00001' });
-const d = (s: string) => new Date(`${s}T00:00:00Z`);
 
 let seq = 400;
 async function person(name: string) {
@@ -32,7 +31,7 @@ async function person(name: string) {
       idNumberCipher: encryptIdNumber(keys, id),
       idNumberHash: idNumberHash(keys, id),
       idNumberMasked: maskResidentId(id),
-      birthDate: d('1991-02-03'),
+      birthDate: dateFromIso('1991-02-03'),
       sex: 'MALE',
       originRegionCode: '141002',
     },
@@ -55,7 +54,7 @@ beforeAll(async () => {
     enrollments.push((await p.enrollment.create({ data: { classId: fx.classA, personId: pr.id } })).id);
   }
   // 7 completed (0–6), 1 failed (7), 2 withdrawn/enrolled (8, 9).
-  await p.enrollment.updateMany({ where: { id: { in: enrollments.slice(0, 7) } }, data: { status: 'COMPLETED', completedAt: d('2026-03-31') } });
+  await p.enrollment.updateMany({ where: { id: { in: enrollments.slice(0, 7) } }, data: { status: 'COMPLETED', completedAt: dateFromIso('2026-03-31') } });
   await p.enrollment.update({ where: { id: enrollments[7]! }, data: { status: 'FAILED' } });
   await p.enrollment.update({ where: { id: enrollments[8]! }, data: { status: 'WITHDRAWN' } });
 
@@ -69,7 +68,7 @@ beforeAll(async () => {
         issuerId: fx.institution1,
         occupationId,
         level: 'LEVEL_4',
-        issuedOn: d('2026-04-10'),
+        issuedOn: dateFromIso('2026-04-10'),
         verifyToken: randomUUID(),
         enrollmentId: enrollments[i]!,
         ...extra,
@@ -86,7 +85,7 @@ beforeAll(async () => {
       regionCode: '141002',
       siteCode: '141002',
       classId: fx.classA,
-      scheduledOn: d('2026-04-01'),
+      scheduledOn: dateFromIso('2026-04-01'),
     },
   });
   const result = await p.assessmentResult.create({ data: { sessionId: session.id, personId: persons[4]!, outcome: 'PASSED' } });
@@ -102,8 +101,8 @@ beforeAll(async () => {
         personId: persons[i]!,
         classId: fx.classA,
         checkpointMonths: months,
-        completedOn: d('2026-03-31'),
-        dueOn: months === 6 ? d('2026-09-30') : d('2026-06-30'),
+        completedOn: dateFromIso('2026-03-31'),
+        dueOn: months === 6 ? dateFromIso('2026-09-30') : dateFromIso('2026-06-30'),
         status: status as never,
         ...extra,
       },
@@ -131,7 +130,7 @@ beforeAll(async () => {
   // Class B: the fixture person (completed) + one enrolled.
   const b = await person('乙班学员');
   await p.enrollment.create({ data: { classId: fx.classB, personId: b.id } });
-  await p.enrollment.updateMany({ where: { classId: fx.classB, personId: fx.personB }, data: { status: 'COMPLETED', completedAt: d('2026-03-31') } });
+  await p.enrollment.updateMany({ where: { classId: fx.classB, personId: fx.personB }, data: { status: 'COMPLETED', completedAt: dateFromIso('2026-03-31') } });
 }, 60_000);
 
 afterAll(async () => {

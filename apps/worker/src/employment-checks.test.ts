@@ -4,6 +4,7 @@ import { type Config, configWith } from '@vtc/config';
 import { EMPLOYMENT_REMINDER_KIND } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
+import { dateFromIso } from '@vtc/domain';
 import {
   checkChunkJobId,
   closeQueues,
@@ -50,7 +51,7 @@ async function finished(job: Job): Promise<string> {
   }, `job ${job.id}`);
 }
 
-const runOf = (runDate: string) => prisma.employmentCheckRun.findUnique({ where: { runDate: new Date(`${runDate}T00:00:00Z`) } });
+const runOf = (runDate: string) => prisma.employmentCheckRun.findUnique({ where: { runDate: dateFromIso(runDate) } });
 
 beforeAll(async () => {
   db = await createTestDatabase('employment_jobs');

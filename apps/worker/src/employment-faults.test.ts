@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
+import { dateFromIso } from '@vtc/domain';
 import { closeQueues, closeRedis, createQueues, createRedis, EMPLOYMENT_CHECK_RUN_JOB, enqueue } from '@vtc/jobs';
 import { Redis } from 'ioredis';
 import { type Base, createCohort, duplicateKeys, seedBase } from '../../../packages/core/src/employment/cohort.testkit.ts';
@@ -115,7 +116,7 @@ async function killWorker(): Promise<void> {
   await exited(p);
 }
 
-const runRow = () => prisma.employmentCheckRun.findUnique({ where: { runDate: new Date(`${RUN_DATE}T00:00:00Z`) } });
+const runRow = () => prisma.employmentCheckRun.findUnique({ where: { runDate: dateFromIso(RUN_DATE) } });
 
 beforeAll(async () => {
   port = await freePort();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { DomainError } from '@vtc/domain';
+import { DomainError, isoDate } from '@vtc/domain';
 import { BASE_AMOUNT_FEN, type Base, createCohort, duplicateKeys, seedBase } from './cohort.testkit.ts';
-import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, finishCheckRun, planCheckRun } from './checks.ts';
+import { checkChunk, EMPLOYMENT_REMINDER_KIND, ensureEmploymentChecks, finishCheckRun, planCheckRun } from './index.ts';
 
 /**
  * The employment checks against the real Postgres: checks created from completions, runs planned as
@@ -78,7 +78,7 @@ describe('one cohort through the year (completed 2026-03-31, Bayannur uplift pol
     expect((await ensureEmploymentChecks(prisma, { today: '2026-04-01' })).created).toBe(0);
     const checks = await checksOf(classId);
     expect(checks).toHaveLength(18);
-    expect(new Set(checks.map((c) => `${c.checkpointMonths}:${c.completedOn.toISOString().slice(0, 10)}:${c.dueOn.toISOString().slice(0, 10)}`))).toEqual(
+    expect(new Set(checks.map((c) => `${c.checkpointMonths}:${isoDate(c.completedOn)}:${isoDate(c.dueOn)}`))).toEqual(
       new Set(['3:2026-03-31:2026-06-30', '6:2026-03-31:2026-09-30']),
     );
     expect(checks.every((c) => c.status === 'PENDING' && c.decidedAt === null)).toBe(true);
@@ -292,7 +292,7 @@ describe('the daily ensure reads only recent completions', () => {
     expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11', completedSince: '2027-02-01' })).toEqual({ created: 4 });
     const made = await prisma.employmentCheck.findMany({ where: { classId: c.classId }, orderBy: [{ enrollmentId: 'asc' }, { checkpointMonths: 'asc' }] });
     expect(new Set(made.map((k) => k.enrollmentId))).toEqual(new Set([c.enrollmentIds[0]!, c.enrollmentIds[2]!]));
-    expect(made.map((k) => k.completedOn.toISOString().slice(0, 10))).toEqual(Array(4).fill('2027-02-10'));
+    expect(made.map((k) => isoDate(k.completedOn))).toEqual(Array(4).fill('2027-02-10'));
     // Without the cut-off every completed enrollment is looked at: the early one gets its checks too.
     expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11' })).toEqual({ created: 2 });
     expect(await ensureEmploymentChecks(prisma, { today: '2027-02-11', completedSince: '2027-02-01' })).toEqual({ created: 0 });
@@ -300,7 +300,7 @@ describe('the daily ensure reads only recent completions', () => {
 });
 
 describe('a run writes only what changed', () => {
-  const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? null;
+  const day = (d: Date | null) => (d ? isoDate(d) : null);
 
   it('checks whose outcome is the same as on the last run are left as they are; new evidence, or a stored digest that does not match, rewrites them', async () => {
     // Completed 15 December: both windows open through January, no reminder due.

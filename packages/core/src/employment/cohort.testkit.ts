@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@vtc/db';
+import { dateFromIso, isoDate } from '@vtc/domain';
 import { SUBSIDY_POLICIES } from '../../../../prisma/seed/policies.ts';
-import { ensureEmploymentChecks } from './checks.ts';
+import { ensureEmploymentChecks } from './ensure.ts';
 
 /**
  * Test data for the employment checks (tests only): a Bayannur institution with staff, the seeded
@@ -43,7 +44,7 @@ export async function seedBase(prisma: PrismaClient): Promise<Base> {
       name: seed.name,
       regionCode: seed.regionCode,
       kind: seed.kind,
-      effectiveFrom: new Date(`${seed.effectiveFrom}T00:00:00Z`),
+      effectiveFrom: dateFromIso(seed.effectiveFrom),
       rules: seed.rules as object,
       status: 'PUBLISHED',
     },
@@ -114,7 +115,7 @@ export async function createCohort(prisma: PrismaClient, base: Base, options: Co
     SELECT gen_random_uuid(), ${klass.id}::uuid, p.id, 'COMPLETED', 9000, ${completedAt}
     FROM "Person" p WHERE p.name LIKE ${`${tag}:%`}`;
   // As completeClass does: the completed trainees' checks exist from the day the class completes.
-  if (options.ensureChecks !== false) await ensureEmploymentChecks(prisma, { today: completedAt.toISOString().slice(0, 10), classIds: [klass.id] });
+  if (options.ensureChecks !== false) await ensureEmploymentChecks(prisma, { today: isoDate(completedAt), classIds: [klass.id] });
   if (options.qualifyingEvery > 0) {
     await prisma.$executeRaw`
       INSERT INTO "EmploymentRecord" (id, "personId", "employerCreditCode", "employerName", source, "contractStart", "contractEnd", "updatedAt")
@@ -135,7 +136,7 @@ export async function createCohort(prisma: PrismaClient, base: Base, options: Co
       occupationTier: 2,
       targetLevel: 'LEVEL_4',
       startDate: '2026-03-01',
-      completedOn: completedAt.toISOString().slice(0, 10),
+      completedOn: isoDate(completedAt),
     };
     const created = await prisma.subsidyClaim.create({
       data: {

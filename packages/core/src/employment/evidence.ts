@@ -1,5 +1,16 @@
-import { type PrismaClient, transaction } from '@vtc/db';
-import { addDays, addMonthsClamped, DomainError, isCalendarDate, maskPersonName, parseCreditCode, shanghaiDate } from '@vtc/domain';
+import { isUniqueViolation, type PrismaClient, transaction } from '@vtc/db';
+import {
+  addDays,
+  addMonthsClamped,
+  contractEndOf,
+  DomainError,
+  dateFromIso,
+  isCalendarDate,
+  isoDate,
+  maskPersonName,
+  parseCreditCode,
+  shanghaiDate,
+} from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
@@ -46,8 +57,6 @@ export interface ReportEmploymentInput {
 
 const invalid = (field: string, zh: string, en: string) => new DomainError('VALIDATION', { zh, en }, { field });
 
-const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-
 function traineePersonIds(actor: Actor): string[] {
   return actor.roles.filter((r) => r.role === 'TRAINEE' && r.personId).map((r) => r.personId!);
 }
@@ -70,13 +79,11 @@ function contractTerm(months: number | null | undefined, openEnded: boolean | nu
   return months;
 }
 
-/** Contract end (inclusive) for a term: start + months − 1 day; null when open-ended. */
-export function contractEndOf(start: string, months: number | null): string | null {
-  return months === null ? null : addDays(addMonthsClamped(start, months), -1);
+/** The stored end (inclusive) of a contract of `months` (null: open-ended) from `start` (domain contractEndOf). */
+function storedContractEnd(start: string, months: number | null): Date | null {
+  const end = contractEndOf({ contractStart: start, contractEnd: null, contractMonths: months });
+  return end === null ? null : dateFromIso(end);
 }
-
-const dateOf = (d: string) => new Date(`${d}T00:00:00Z`);
-const isoOf = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function reportEmployment(
   prisma: PrismaClient,
@@ -132,7 +139,7 @@ export async function reportEmployment(
       `Contract start ${start} is more than ${EMPLOYMENT_MAX_FUTURE_DAYS} days after today; report it once the contract has started`,
     );
   }
-  const earliest = addMonthsClamped(isoOf(enrollment.person.birthDate), MIN_WORKING_AGE * 12);
+  const earliest = addMonthsClamped(isoDate(enrollment.person.birthDate), MIN_WORKING_AGE * 12);
   if (start < earliest) {
     throw invalid(
       'contractStart',
@@ -160,8 +167,8 @@ export async function reportEmployment(
           employerCreditCode: code,
           employerName,
           source: 'SELF_REPORTED',
-          contractStart: dateOf(start),
-          contractEnd: months === null ? null : dateOf(contractEndOf(start, months)!),
+          contractStart: dateFromIso(start),
+          contractEnd: storedContractEnd(start, months),
           contractMonths: months,
           monthlyWageFen: wage ?? null,
           evidenceRef,
@@ -245,8 +252,8 @@ export async function listEmploymentReports(
     idNumberMasked: r.person.idNumberMasked,
     employerName: r.employerName,
     employerCreditCode: r.employerCreditCode,
-    contractStart: r.contractStart ? isoOf(r.contractStart) : null,
-    contractEnd: r.contractEnd ? isoOf(r.contractEnd) : null,
+    contractStart: r.contractStart ? isoDate(r.contractStart) : null,
+    contractEnd: r.contractEnd ? isoDate(r.contractEnd) : null,
     contractMonths: r.contractMonths,
     monthlyWageFen: r.monthlyWageFen,
     evidenceRef: r.evidenceRef,
@@ -300,7 +307,7 @@ export async function decideEmploymentReport(prisma: PrismaClient, actor: Actor,
     if (corrects) {
       const months = contractTerm(input.contractMonths, input.openEnded);
       data.contractMonths = months;
-      data.contractEnd = record.contractStart ? (months === null ? null : dateOf(contractEndOf(isoOf(record.contractStart), months)!)) : null;
+      data.contractEnd = record.contractStart ? storedContractEnd(isoDate(record.contractStart), months) : null;
     }
   } else {
     const reason = input.reason?.trim() ?? '';

@@ -1,4 +1,4 @@
-import { type PrismaClient, Prisma } from '@vtc/db';
+import { isUuid, type PrismaClient, Prisma } from '@vtc/db';
 import { DomainError, isCalendarDate, regionCovers, regionScopePrefix } from '@vtc/domain';
 import ExcelJS from 'exceljs';
 import type { Actor } from '../shared/actor.ts';
@@ -98,7 +98,7 @@ function validate(actor: Actor | null, f: ScorecardFilter): void {
   if (f.regionCode && !/^\d{6}$/.test(f.regionCode)) {
     throw new DomainError('VALIDATION', { zh: '行政区划代码应为6位数字', en: 'regionCode must have 6 digits' }, { field: 'regionCode' });
   }
-  if (f.institutionId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f.institutionId)) {
+  if (f.institutionId && !isUuid(f.institutionId)) {
     throw new DomainError('VALIDATION', { zh: '培训机构标识无效', en: 'institutionId is not a valid id' }, { field: 'institutionId' });
   }
   if (!(SCORECARD_GROUPS as readonly string[]).includes(f.groupBy)) {

@@ -9,12 +9,15 @@ import {
   describeEmploymentEvidence,
   type EmploymentCheckStatus,
   type EvidenceRecord,
+  employmentRulesInForce,
   employmentRulesOf,
+  policyCheckpointMonths,
   reminderDue,
+  reminderWanted,
 } from './employment';
 import { DomainError } from '../shared/errors';
 import { addDays, assertCalendarDate, isMonthKey, monthKeyOf } from '../subsidy/dates';
-import { BAYANNUR_CLASS_HOUR, withRules } from '../subsidy/fixtures';
+import { BAYANNUR_CLASS_HOUR, LINFEN_TRAINING, SHAANXI_OUTCOME, withRules } from '../subsidy/fixtures';
 import { validatePolicy } from '../subsidy/policy';
 
 // The rules come from the seeded Bayannur policy (BYN-CLASS-HOUR): within 6 months, ≥ 12 months, insurance paid.
@@ -73,6 +76,52 @@ describe('reminderDue (14 days before the window closes)', () => {
     ['2026-10-01', false],
   ])('today %s → %p', (today, due) => {
     expect(reminderDue('2026-09-30', today, 14)).toBe(due);
+  });
+});
+
+describe('reminderWanted (once, while PENDING, 14 days before the window closes)', () => {
+  it.each([
+    [false, 'PENDING', '2026-09-16', true],
+    [false, 'PENDING', '2026-09-30', true],
+    [false, 'PENDING', '2026-09-15', false],
+    [false, 'PENDING', '2026-10-01', false],
+    [true, 'PENDING', '2026-09-20', false],
+    [false, 'EMPLOYED', '2026-09-20', false],
+    [false, 'QUALIFIED', '2026-09-20', false],
+  ] as const)('reminded %p, %s, today %s → %p', (reminded, status, today, wanted) => {
+    expect(reminderWanted({ reminded, status, dueOn: '2026-09-30' }, today, 14)).toBe(wanted);
+  });
+});
+
+describe('policyCheckpointMonths (the checkpoint a policy adds to 3 and 6 months)', () => {
+  const upliftWithin = (withinMonths: number) =>
+    withRules(BAYANNUR_CLASS_HOUR, { employmentUplift: { upliftBp: 5_000, withinMonths, minContractMonths: 12, requiresSocialInsurance: true } });
+  const outcomeWithin = (withinMonths: number) => withRules(SHAANXI_OUTCOME, { employment: { withinMonths, minContractMonths: 0, requiresSocialInsurance: true } });
+  it.each([
+    ['BYN-CLASS-HOUR: uplift within 6 months (a default checkpoint)', BAYANNUR_CLASS_HOUR, null],
+    ['CLASS_HOUR, uplift within 12 months', upliftWithin(12), 12],
+    ['CLASS_HOUR, uplift within 3 months (a default checkpoint)', upliftWithin(3), null],
+    ['CLASS_HOUR without uplift', withRules(BAYANNUR_CLASS_HOUR, { employmentUplift: null }), null],
+    ['SN-OUTCOME: employment within 6 months (a default checkpoint)', SHAANXI_OUTCOME, null],
+    ['OUTCOME, employment within 9 months', outcomeWithin(9), 9],
+    ['TRAINING (no employment window)', LINFEN_TRAINING, null],
+  ])('%s → %p', (_name, record, months) => {
+    expect(policyCheckpointMonths(validatePolicy(record))).toBe(months);
+  });
+});
+
+describe('employmentRulesInForce (the uplift of the CLASS_HOUR policy in force for the class)', () => {
+  const other = validatePolicy({ ...BAYANNUR_CLASS_HOUR, code: 'BYN-OTHER' });
+  it.each([
+    ['a county of Bayannur, class started 2026-03-01', [byn], '150802', '2026-03-01', RULES],
+    ['the city itself', [byn], '150800', '2026-03-01', RULES],
+    ['a class started before the policy took effect', [byn], '150802', '2023-12-31', NO_UPLIFT],
+    ['a region the policy does not cover', [byn], '610102', '2026-03-01', NO_UPLIFT],
+    ['no policy', [], '150802', '2026-03-01', NO_UPLIFT],
+    ['two conflicting policies: nothing qualifies', [byn, other], '150802', '2026-03-01', NO_UPLIFT],
+    ['a policy of another kind', [validatePolicy(SHAANXI_OUTCOME)], '610102', '2026-03-01', NO_UPLIFT],
+  ])('%s', (_name, policies, regionCode, basisDate, rules) => {
+    expect(employmentRulesInForce(policies, regionCode, basisDate)).toEqual(rules);
   });
 });
 

@@ -3,6 +3,7 @@ import { DomainError, type LocalizedText } from '../shared/errors';
 import { addDays, addMonthsClamped, assertCalendarDate, contractMonths, isMonthKey, monthKeyOf, windowEnd } from '../subsidy/dates';
 import { matchQualifyingEmployment, notQualifyingText, type QualifyingNeed, type QualifyingReason, qualifyingSteps } from '../subsidy/eligibility';
 import type { EmploymentEvidence } from '../subsidy/facts';
+import { policyInForce, type SubsidyPolicy } from '../subsidy/policy';
 import type { ClassHourRules, EmploymentCondition } from '../subsidy/rules';
 
 /**
@@ -174,6 +175,38 @@ export function reminderDue(dueOn: string, today: string, days: number = DEFAULT
   assertCalendarDate(dueOn, 'dueOn');
   assertCalendarDate(today, 'today');
   return today <= dueOn && today >= addDays(dueOn, -days);
+}
+
+/** Does a check get its reminder today? Only once, only while it is PENDING, and only when reminderDue. */
+export function reminderWanted(check: { reminded: boolean; status: EmploymentCheckStatus; dueOn: string }, today: string, days: number = DEFAULT_REMINDER_DAYS): boolean {
+  return !check.reminded && check.status === 'PENDING' && reminderDue(check.dueOn, today, days);
+}
+
+/**
+ * The checkpoint (months after completion) a policy adds to DEFAULT_CHECKPOINT_MONTHS for the classes
+ * of its region: the window of a CLASS_HOUR policy's employment uplift, or of an OUTCOME policy's
+ * employment condition. Null when the policy has no such window or it is a default checkpoint already.
+ */
+export function policyCheckpointMonths(policy: SubsidyPolicy): number | null {
+  const within = policy.kind === 'CLASS_HOUR' ? policy.rules.employmentUplift?.withinMonths : policy.kind === 'OUTCOME' ? policy.rules.employment.withinMonths : undefined;
+  if (within === undefined || DEFAULT_CHECKPOINT_MONTHS.includes(within)) return null;
+  return within;
+}
+
+/**
+ * The rules deciding the checks of a class of `regionCode` that started on `basisDate`: the uplift of
+ * the CLASS_HOUR policy in force then (policyInForce), or none. When two policies conflict
+ * (policyInForce refuses to choose), nothing qualifies until the bureau resolves it.
+ */
+export function employmentRulesInForce(policies: readonly SubsidyPolicy[], regionCode: string, basisDate: string): EmploymentRules {
+  let chosen: SubsidyPolicy | null;
+  try {
+    chosen = policyInForce(policies, { regionCode, kind: 'CLASS_HOUR', basisDate });
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    chosen = null;
+  }
+  return employmentRulesOf(chosen?.kind === 'CLASS_HOUR' ? chosen.rules : null);
 }
 
 /** The last day a record's contract runs: its end, else start + months − 1 day, else null (open-ended). */
@@ -430,7 +463,6 @@ function optional<T>(v: unknown, ok: (x: unknown) => x is T): T | null | undefin
   if (v === undefined || v === null) return null;
   return ok(v) ? v : undefined;
 }
-const monthKey = (date: string): string => date.slice(0, 4) + date.slice(5, 7);
 
 function readReason(v: unknown): QualifyingReason | null {
   if (!isObject(v) || !isDate(v.signedOn)) return null;
@@ -504,8 +536,8 @@ function renderMain(v: Json, rule: string, window: { from: string; to: string })
       };
     case 'CONTRIBUTIONS_IN_WINDOW': {
       if (typeof v.employer !== 'string' || !months) return null;
-      const fromMonth = monthKey(from);
-      const toMonth = monthKey(to);
+      const fromMonth = monthKeyOf(from);
+      const toMonth = monthKeyOf(to);
       return {
         zh: `已就业:${v.employer}在${fromMonth}至${toMonth}期间为其缴纳社会保险${months.length}个月(${months.join('、')})${open.zh}`,
         en: `Employed: ${v.employer} paid social insurance for ${months.length} month(s) from ${fromMonth} to ${toMonth} (${months.join(', ')})${open.en}`,
