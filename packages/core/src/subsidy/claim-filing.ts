@@ -15,8 +15,6 @@ import { gatherSkillUpgrade } from './gather/skill-upgrade.ts';
 import { gatherStaffTraining } from './gather/staff-training.ts';
 import { historyOf } from './history.ts';
 
-// Until core's employment/ imports these from the subsidy folder's index (and claimNumber from @vtc/domain).
-export { claimLineRow, claimNumber, historyOf, insertClaimLines };
 
 /**
  * Filing a subsidy claim (补贴申领). The claimant's facts are gathered by the gatherer of the kind
