@@ -7,6 +7,19 @@ import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.t
 /**
  * CJK fonts for certificates: found once per process, parsed once, shared by every document.
  *
+ * The default font comes with `npm install`: Noto Sans SC Regular from the npm package
+ * @expo-google-fonts/noto-sans-sc (a dependency of this package; whole TTF files, not webfont
+ * subsets). It has TrueType (glyf) outlines, so it takes the fast TrueTypeFont path below, and it
+ * goes before system fonts so that every machine prints the same certificate, byte for byte:
+ * files named in CERT_FONTS first, then the bundled font, then Debian fonts (optional; e.g.
+ * fonts-noto-cjk draws rare characters Noto Sans SC lacks, such as 𠮷). Measured with
+ * `npm run bench -- certificates --docs=3000` on the shared 2-core machine (load average 9–15),
+ * alternating with the Helvetica twin: Noto Sans SC 105 docs/s against Helvetica 107 (ratio 0.98),
+ * ≤ 34.2 KB a PDF, font ready in 6 ms; WenQuanYi Zen Hei (the former default, from the Debian
+ * package unpacked, not installed) 103 against 104 (1.00), ≤ 33.0 KB.
+ *
+ * Earlier measurements, with the Debian fonts:
+ *
  * Strategy and measurements (one thread, 2-core shared dev machine, Nov 2026). First on a text-only
  * template (no QR code), to isolate the font cost:
  *   font given to pdfkit as a Buffer per document   WenQuanYi Zen Hei  10 docs/s, Noto Serif CJK  9 docs/s
@@ -21,13 +34,13 @@ import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.t
  * (17.6 MB after GC from 3,000 to 18,000 documents); Noto Serif CJK via the shared fontkit object
  * 28 docs/s, ≤ 103 KB.
  *
- * So the preferred font is TrueType: WenQuanYi Zen Hei (`fonts-wqy-zenhei`). Noto CJK
+ * So the preferred font is TrueType (now the bundled Noto Sans SC; before, WenQuanYi Zen Hei). Noto CJK
  * (`fonts-noto-cjk`) has CFF outlines: fontkit's CFF subsetter re-parses every used glyph's
  * charstring, keeps a placeholder for each global subroutine (3,241 in Noto Serif CJK SC) and
  * each local subroutine of the used font dicts, and writes them through its generic struct
  * encoder — ~35 ms and 60–90 KB per document whatever we do around it. It is the fallback
- * (parsed once, loaded only when needed: e.g. 𠮷, which WenQuanYi lacks), and the primary font
- * only when it is the only one installed (then 28 docs/s: below the 0.5 goal).
+ * (parsed once, loaded only when needed: e.g. 𠮷, which Noto Sans SC and WenQuanYi lack), and the
+ * primary font only when the bundled font is missing and it is the only one installed (28 docs/s).
  * Rejected: building a ~3,800-glyph GB 2312 level-1 subset font at start-up — fontkit writes
  * subsets without a cmap, so they cannot be read back as fonts, and embedding that whole subset
  * in every certificate would cost about 0.5 MB a PDF (3,800 glyphs × ~240 bytes, compressed);
@@ -43,7 +56,7 @@ export interface CjkFontCandidate {
   debianPackage: string;
 }
 
-/** Known Debian locations, in order of preference (TrueType first: see above). */
+/** Known Debian locations, in order of preference (TrueType first: see above); fallbacks after the bundled font. */
 export const DEBIAN_CJK_FONTS: readonly CjkFontCandidate[] = [
   { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', postscriptName: 'WenQuanYiZenHei', debianPackage: 'fonts-wqy-zenhei' },
   { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', postscriptName: 'WenQuanYiMicroHei', debianPackage: 'fonts-wqy-microhei' },

@@ -7,11 +7,24 @@
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
-// The legacy build is the one meant for Node (no DOM); loaded on first use.
+// A variable, not a literal: pdfjs-dist has no type declarations for its worker module.
+const WORKER: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+/**
+ * The legacy build is the one meant for Node (no DOM). Its worker code runs in this thread; it is
+ * imported here and handed over as `globalThis.pdfjsWorker`, which pdf.js uses instead of
+ * importing it on the first `getDocument`.
+ */
 const load = (): Promise<PdfJs> => {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjs ??= Promise.all([import('pdfjs-dist/legacy/build/pdf.mjs'), import(WORKER) as Promise<unknown>]).then(([lib, worker]) => {
+    const g = globalThis as { pdfjsWorker?: unknown };
+    g.pdfjsWorker ??= worker;
+    return lib;
+  });
   return pdfjs;
 };
+// Loading pdf.js takes 1–3 s; start when a test file imports this module, so that a read-back in
+// the middle of a test (between two requests to a test server, say) is as quick as pdftotext was.
+load().catch(() => {});
 
 async function open(pdf: Uint8Array) {
   const { getDocument } = await load();
