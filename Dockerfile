@@ -8,9 +8,10 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     CHECKPOINT_DISABLE=1 \
     PRISMA_HIDE_UPDATE_MESSAGE=1 \
     TURBO_TELEMETRY_DISABLED=1
-# CJK fonts for certificate PDFs (pdfkit registers the .ttc files); ca-certificates for npm.
+# ca-certificates for npm. No system fonts: the certificate font (Noto Sans SC) is an npm dependency
+# of packages/certificates; CERT_FONTS=/path/to/font.ttf puts another font first.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates fonts-noto-cjk fonts-wqy-zenhei \
+ && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # The npm the project pins (package.json "packageManager"): it runs no dependency install scripts.
 RUN npm install -g npm@11.19.1 && npm --version

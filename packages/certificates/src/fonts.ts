@@ -1,9 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.ts';
 
 /**
  * CJK fonts for certificates: found once per process, parsed once, shared by every document.
+ *
+ * The default font comes with `npm install`: Noto Sans SC Regular from the npm package
+ * @expo-google-fonts/noto-sans-sc (a dependency of this package; whole TTF files, not webfont
+ * subsets). It has TrueType (glyf) outlines, so it takes the fast TrueTypeFont path below, and it
+ * goes before system fonts so that every machine prints the same certificate, byte for byte:
+ * files named in CERT_FONTS first, then the bundled font, then Debian fonts (optional; e.g.
+ * fonts-noto-cjk draws rare characters Noto Sans SC lacks, such as 𠮷). Measured with
+ * `npm run bench -- certificates --docs=3000` on the shared 2-core machine (load average 9–15),
+ * alternating with the Helvetica twin: Noto Sans SC 105 docs/s against Helvetica 107 (ratio 0.98),
+ * ≤ 34.2 KB a PDF, font ready in 6 ms; WenQuanYi Zen Hei (the former default, from the Debian
+ * package unpacked, not installed) 103 against 104 (1.00), ≤ 33.0 KB.
+ *
+ * Earlier measurements, with the Debian fonts:
  *
  * Strategy and measurements (one thread, 2-core shared dev machine, Nov 2026). First on a text-only
  * template (no QR code), to isolate the font cost:
@@ -19,13 +34,13 @@ import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.t
  * (17.6 MB after GC from 3,000 to 18,000 documents); Noto Serif CJK via the shared fontkit object
  * 28 docs/s, ≤ 103 KB.
  *
- * So the preferred font is TrueType: WenQuanYi Zen Hei (`fonts-wqy-zenhei`). Noto CJK
+ * So the preferred font is TrueType (now the bundled Noto Sans SC; before, WenQuanYi Zen Hei). Noto CJK
  * (`fonts-noto-cjk`) has CFF outlines: fontkit's CFF subsetter re-parses every used glyph's
  * charstring, keeps a placeholder for each global subroutine (3,241 in Noto Serif CJK SC) and
  * each local subroutine of the used font dicts, and writes them through its generic struct
  * encoder — ~35 ms and 60–90 KB per document whatever we do around it. It is the fallback
- * (parsed once, loaded only when needed: e.g. 𠮷, which WenQuanYi lacks), and the primary font
- * only when it is the only one installed (then 28 docs/s: below the 0.5 goal).
+ * (parsed once, loaded only when needed: e.g. 𠮷, which Noto Sans SC and WenQuanYi lack), and the
+ * primary font only when the bundled font is missing and it is the only one installed (28 docs/s).
  * Rejected: building a ~3,800-glyph GB 2312 level-1 subset font at start-up — fontkit writes
  * subsets without a cmap, so they cannot be read back as fonts, and embedding that whole subset
  * in every certificate would cost about 0.5 MB a PDF (3,800 glyphs × ~240 bytes, compressed);
@@ -41,7 +56,7 @@ export interface CjkFontCandidate {
   debianPackage: string;
 }
 
-/** Known Debian locations, in order of preference (TrueType first: see above). */
+/** Known Debian locations, in order of preference (TrueType first: see above); fallbacks after the bundled font. */
 export const DEBIAN_CJK_FONTS: readonly CjkFontCandidate[] = [
   { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', postscriptName: 'WenQuanYiZenHei', debianPackage: 'fonts-wqy-zenhei' },
   { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', postscriptName: 'WenQuanYiMicroHei', debianPackage: 'fonts-wqy-microhei' },
@@ -202,7 +217,7 @@ export class CertificateFonts {
     }
     throw new CertificateFontError(
       `no certificate font can draw ${missing.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase()})`).join(', ')}; ` +
-        `install fonts-noto-cjk as a fallback or pass a font that has them (fonts option)`,
+        `add a font that has them: ${CERT_FONTS_ENV}=/path/to/font.ttf, or the Debian package fonts-noto-cjk as a fallback`,
       missing,
     );
   }
@@ -220,20 +235,50 @@ function cachedFont(candidate: { path: string; postscriptName?: string }): Certi
   return f;
 }
 
+/** The npm package that ships the default certificate font (a dependency of this package). */
+export const BUNDLED_FONT_PACKAGE = '@expo-google-fonts/noto-sans-sc';
+/** Its Regular weight: Noto Sans SC, TrueType outlines (glyf), 30,898 glyphs, 10.5 MB. */
+export const BUNDLED_FONT_FILE = '400Regular/NotoSansSC_400Regular.ttf';
+
+/**
+ * Path of the font installed with this package (`npm install`/`npm ci`), or null when it is not
+ * there. Found through Node's resolver from this module, so it works in any workspace layout.
+ */
+export function bundledFontPath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve(`${BUNDLED_FONT_PACKAGE}/${BUNDLED_FONT_FILE}`);
+  } catch {
+    return null;
+  }
+}
+
+/** Environment variable with font files to use before the bundled one (`:`-separated, like PATH). */
+export const CERT_FONTS_ENV = 'CERT_FONTS';
+
 export interface LoadFontsOptions {
   /**
-   * Explicit fonts, in order (an npm-shipped font path, a config value): used instead of the
-   * Debian search. Paths are cached per process; `data` fonts are parsed on each call.
+   * Explicit fonts, in order (a path, a `{ path, postscriptName }`, or bytes): used instead of
+   * the search below. Paths are cached per process; `data` fonts are parsed on each call.
    */
   fonts?: readonly (string | FontFileOption)[];
-  /** Where to look when `fonts` is not given; default DEBIAN_CJK_FONTS. */
+  /** Where `CERT_FONTS` is read from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The bundled font's path; default bundledFontPath(); null: leave it out. */
+  bundled?: string | null;
+  /** System fonts to add as fallbacks; default DEBIAN_CJK_FONTS. */
   candidates?: readonly CjkFontCandidate[];
 }
 
 /**
  * The fonts for certificates. Call once at start-up (worker boot) and pass the result to every
  * `renderCertificatePdf`; repeated calls return fonts parsed once per process.
- * Throws CertificateFontError naming the Debian packages when no CJK font is installed.
+ *
+ * Without `options.fonts`, in this order (the first that exists is the primary font, the others
+ * are fallbacks loaded only for characters it lacks):
+ *   1. the files named in `CERT_FONTS` (a configured file that does not exist is an error);
+ *   2. the bundled Noto Sans SC from npm, so every machine prints the same certificates;
+ *   3. installed Debian CJK fonts (optional), e.g. Noto CJK for rare characters Noto Sans SC lacks.
+ * Throws CertificateFontError saying how to fix it when there is no font at all.
  */
 export function loadCertificateFonts(options: LoadFontsOptions = {}): CertificateFonts {
   if (options.fonts && options.fonts.length > 0) {
@@ -245,22 +290,32 @@ export function loadCertificateFonts(options: LoadFontsOptions = {}): Certificat
     void fonts.primary;
     return fonts;
   }
+  const configured = (options.env ?? process.env)[CERT_FONTS_ENV]?.split(delimiter).filter((p) => p.trim() !== '') ?? [];
+  for (const p of configured) {
+    if (!existsSync(p)) throw new CertificateFontError(`${CERT_FONTS_ENV} names a font file that does not exist: ${p}`);
+  }
+  const bundled = options.bundled === undefined ? bundledFontPath() : options.bundled;
   const candidates = options.candidates ?? DEBIAN_CJK_FONTS;
-  const found = candidates.filter((c) => existsSync(c.path));
-  if (found.length === 0) {
+  // Sans and serif Noto CJK cover the same characters: one file per Debian package is enough.
+  const system = candidates
+    .filter((c) => existsSync(c.path))
+    .filter((c, i, found) => found.findIndex((d) => d.debianPackage === c.debianPackage) === i);
+  const chain: Array<{ path: string; postscriptName?: string }> = [
+    ...configured.map((path) => ({ path })),
+    ...(bundled && existsSync(bundled) ? [{ path: bundled }] : []),
+    ...system,
+  ];
+  if (chain.length === 0) {
     throw new CertificateFontError(
-      'No CJK font for certificates was found. Install the Debian package fonts-wqy-zenhei ' +
-        '(recommended: TrueType, fastest) or fonts-noto-cjk (`apt-get install fonts-wqy-zenhei fonts-noto-cjk`), ' +
-        `or pass the path of a .ttf/.otf/.ttc font, e.g. one shipped in an npm package. Looked for: ${candidates
-          .map((c) => `${c.path} (${c.debianPackage})`)
-          .join(', ')}`,
+      `No font for certificates: the font package ${BUNDLED_FONT_PACKAGE} is not installed. ` +
+        'Run `npm install` (or `npm ci`) at the repository root; or set ' +
+        `${CERT_FONTS_ENV}=/path/to/font.ttf (a .ttf/.otf/.ttc CJK font); or install a system font ` +
+        `(\`apt-get install fonts-noto-cjk\`). Looked for: ${[bundled ?? BUNDLED_FONT_PACKAGE, ...candidates.map((c) => c.path)].join(', ')}`,
     );
   }
-  // Sans and serif Noto cover the same characters: one Noto file is enough as a fallback.
-  const distinct = found.filter((c, i) => found.findIndex((d) => d.debianPackage === c.debianPackage) === i);
   const fonts = new CertificateFonts(
-    distinct.map((c) => () => cachedFont(c)),
-    distinct.map((c) => c.path).join(', '),
+    chain.map((c) => () => cachedFont(c)),
+    chain.map((c) => c.path).join(', '),
   );
   void fonts.primary;
   return fonts;

@@ -1,23 +1,26 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { CertificateFontError, loadCertificateFonts } from './fonts.ts';
+import { describe, expect, it } from '@jest/globals';
+import { type CertificateFont, CertificateFontError, CertificateFonts, bundledFontPath, loadCertificateFonts } from './fonts.ts';
 import { type CertificatePayloadInput, createCertificatePayload } from './payload.ts';
 import { CERTIFICATE_QR_BOX, assertPrintable, renderCertificatePdf } from './pdf.ts';
 import { encodeQrContent, qrModules } from './qr.ts';
 import { signPayload, signerFromSeed } from './signing.ts';
+import { pdfText, rasterizePdf } from './testing.ts';
 import { verifyQrContent } from './verify.ts';
 
-// Needs fonts-wqy-zenhei and fonts-noto-cjk (fallback and CFF path) and poppler-utils, as .ci/run installs.
+// Needs no system font and no poppler-utils: the font comes with `npm install` (Noto Sans SC) and
+// the PDFs are read back with pdf.js (testing.ts). The tests of system fonts run only where
+// Debian's fonts-noto-cjk is installed (its CFF outlines take pdfkit's fontkit path).
 const BASE = 'https://vtc.linfen.gov.cn';
 const NOTO_SERIF = '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc';
+const withSystemNoto = existsSync(NOTO_SERIF) ? it : it.skip;
+const REGULAR = bundledFontPath()!;
+const BOLD = path.join(path.dirname(REGULAR), '../700Bold/NotoSansSC_700Bold.ttf');
 const signer = signerFromSeed(Buffer.alloc(32, 5).toString('base64'), 'vtc-2026-01');
 const fonts = loadCertificateFonts();
-const dir = mkdtempSync(path.join(tmpdir(), 'vtc-cert-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const common = {
   holderName: '欧阳明轩',
@@ -61,25 +64,11 @@ async function render(input: CertificatePayloadInput, f = fonts) {
   return { payload, pdf, qr };
 }
 
-function pdfText(pdf: Buffer): string {
-  return execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
-}
-
-/** The page as 8-bit grey pixels (pdftoppm's PGM), `dpi` pixels per inch. */
-function rasterize(pdf: Buffer, dpi: number): { width: number; height: number; pixels: Buffer } {
-  const file = path.join(dir, `r${Math.random().toString(36).slice(2)}.pdf`);
-  writeFileSync(file, pdf);
-  const pgm = execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-singlefile', file], { maxBuffer: 64 << 20 });
-  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 64).toString('latin1'));
-  if (!header) throw new Error('pdftoppm did not write a PGM');
-  return { width: Number(header[1]), height: Number(header[2]), pixels: pgm.subarray(header[0].length) };
-}
-
 describe('renderCertificatePdf', () => {
-  it.each(Object.keys(KINDS))('prints every field of a %s certificate, read back with pdftotext', async (kind) => {
+  it.each(Object.keys(KINDS))('prints every field of a %s certificate, read back with pdf.js', async (kind) => {
     const { payload, pdf } = await render(KINDS[kind]!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = pdfText(pdf);
+    const text = await pdfText(pdf);
     const title = { SKILL_LEVEL: '职业技能等级证书', SPECIAL_ABILITY: '专项职业能力证书', TRAINING_COMPLETION: '培训结业证书', COMPETITION_AWARD: '竞赛获奖证书' }[kind]!;
     expect(text).toContain(title);
     for (const value of [payload.holderName, '141002********1234', payload.occupationName, payload.occupationCode, payload.issuerName, payload.issuerCode, '2026年11月22日', payload.number, 'vtc-2026-01']) {
@@ -101,7 +90,7 @@ describe('renderCertificatePdf', () => {
     expect(verifyQrContent(qr, [signer.publicKey])).toMatchObject({ status: 'VALID', payload });
     // Sample the centre of every module of the printed symbol and compare with the expected symbol.
     const dpi = 288; // 4 px per point
-    const { width, pixels } = rasterize(pdf, dpi);
+    const { width, pixels } = await rasterizePdf(pdf, dpi);
     const m = qrModules(qr);
     const px = dpi / 72;
     const module = CERTIFICATE_QR_BOX.size / m.size;
@@ -156,7 +145,7 @@ describe('renderCertificatePdf', () => {
     expect(raw).toMatch(/\/ID \[<[0-9a-f]{32}> <[0-9a-f]{32}>\]/);
   });
 
-  it('stays under 150 KB with the longest fields and with the Noto CJK (CFF) font', async () => {
+  it('stays under 150 KB with the longest fields', async () => {
     const long = {
       ...KINDS.COMPETITION_AWARD!,
       holderName: '买买提·艾力买买提·艾力',
@@ -165,32 +154,76 @@ describe('renderCertificatePdf', () => {
     };
     const { pdf } = await render(long);
     expect(pdf.length).toBeLessThan(150 * 1024);
-    expect(pdfText(pdf)).toContain('三项工程');
+    const text = await pdfText(pdf);
+    for (const v of ['三项工程', '买买提·艾力买买提·艾力', '产业园职业技能等级认定评价中心']) expect(text).toContain(v);
+  });
+
+  it('draws the texts the first font lacks with a fallback font', async () => {
+    // The first font here is the bundled Regular told that it lacks 轩 and 明; the fallback is the Bold weight.
+    const regular = loadCertificateFonts({ fonts: [REGULAR] }).primary;
+    const lacking: CertificateFont = {
+      ...regular,
+      source: regular.source,
+      missingCharacters: (t) => [...regular.missingCharacters(t), ...[...'轩明'].filter((c) => t.includes(c))],
+    };
+    const bold = loadCertificateFonts({ fonts: [BOLD] }).primary;
+    const two = new CertificateFonts([() => lacking, () => bold], 'test');
+    const { pdf } = await render(KINDS.SKILL_LEVEL!, two);
+    const raw = pdf.toString('latin1');
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular/);
+    expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Bold/);
+    const text = await pdfText(pdf);
+    for (const v of ['欧阳明轩', '职业技能等级证书', '养老护理员']) expect(text).toContain(v);
+  });
+
+  withSystemNoto('with Debian fonts-noto-cjk: draws 𠮷 (which Noto Sans SC lacks) with it, and renders with its CFF outlines', async () => {
+    const { pdf } = await render({ ...KINDS.SKILL_LEVEL!, holderName: '𠮷田丽' });
+    const raw = pdf.toString('latin1');
+    expect(raw).toContain('+NotoSansSC-Regular');
+    expect(raw).toMatch(/\+NotoS(?:ans|erif)CJKsc-Regular/);
+    expect(await pdfText(pdf)).toContain('𠮷田丽');
     const noto = loadCertificateFonts({ fonts: [NOTO_SERIF] });
     expect(noto.primary.outlines).toBe('cff');
+    expect(noto.primary.postscriptName).toBe('NotoSerifCJKsc-Regular');
     const withNoto = await render(KINDS.SKILL_LEVEL!, noto);
     expect(withNoto.pdf.length).toBeLessThan(150 * 1024);
     expect(withNoto.pdf.toString('latin1')).toContain('+NotoSerifCJKsc-Regular');
-    expect(pdfText(withNoto.pdf)).toContain('职业技能等级证书');
-  });
-
-  it('draws a character the first font lacks with a fallback font', async () => {
-    const { pdf } = await render({ ...KINDS.SKILL_LEVEL!, holderName: '𠮷田丽' });
-    const raw = pdf.toString('latin1');
-    expect(raw).toContain('+WenQuanYiZenHei');
-    expect(raw).toContain('+NotoSerifCJKsc-Regular');
-    expect(pdfText(pdf)).toContain('𠮷田丽');
+    expect(await pdfText(withNoto.pdf)).toContain('职业技能等级证书');
   });
 });
 
 describe('fonts', () => {
-  it('names the Debian packages when no CJK font is installed', () => {
+  it('uses the font installed with the package first, system fonts only as fallbacks', () => {
+    expect(fonts.primary.postscriptName).toBe('NotoSansSC-Regular');
+    expect(fonts.primary.outlines).toBe('truetype');
+    expect(fonts.primary.path).toBe(REGULAR);
+    expect(REGULAR).toMatch(/node_modules\/@expo-google-fonts\/noto-sans-sc\/400Regular\/NotoSansSC_400Regular\.ttf$/);
+    const system = { path: BOLD, postscriptName: 'NotoSansSC-Bold', debianPackage: 'fonts-example' };
+    const f = loadCertificateFonts({ env: {}, candidates: [system] });
+    expect(f.primary.path).toBe(REGULAR);
+    expect(f.description).toBe(`${REGULAR}, ${BOLD}`);
+    // Without the bundled font, a system font is the primary one.
+    expect(loadCertificateFonts({ env: {}, bundled: null, candidates: [system] }).primary.postscriptName).toBe('NotoSansSC-Bold');
+  });
+
+  it('puts the fonts named in CERT_FONTS first, and refuses a CERT_FONTS file that does not exist', () => {
+    const f = loadCertificateFonts({ env: { CERT_FONTS: BOLD }, candidates: [] });
+    expect(f.primary.postscriptName).toBe('NotoSansSC-Bold');
+    expect(f.description).toBe(`${BOLD}, ${REGULAR}`);
+    expect(() => loadCertificateFonts({ env: { CERT_FONTS: '/nonexistent/fonts/SourceHanSans.otf' } })).toThrow(
+      /CERT_FONTS names a font file that does not exist: \/nonexistent\/fonts\/SourceHanSans\.otf/,
+    );
+  });
+
+  it('says how to fix it when there is no font at all', () => {
     const attempt = () =>
       loadCertificateFonts({
+        env: {},
+        bundled: null,
         candidates: [{ path: '/nonexistent/wqy-zenhei.ttc', postscriptName: 'WenQuanYiZenHei', debianPackage: 'fonts-wqy-zenhei' }],
       });
     expect(attempt).toThrow(CertificateFontError);
-    expect(attempt).toThrow(/fonts-wqy-zenhei.*fonts-noto-cjk/);
+    expect(attempt).toThrow(/@expo-google-fonts\/noto-sans-sc is not installed\. Run `npm install`.*CERT_FONTS=.*fonts-noto-cjk/);
   });
 
   it('names a missing explicit font file and refuses what is not a font', () => {
@@ -200,15 +233,10 @@ describe('fonts', () => {
     expect(() => loadCertificateFonts({ fonts: [{ data: new TextEncoder().encode('wOF2 not a font at all') }] })).toThrow(CertificateFontError);
   });
 
-  it('uses an explicit font path (e.g. shipped in an npm package) and picks the Simplified Chinese face', () => {
+  withSystemNoto('with Debian fonts-noto-cjk: picks the Simplified Chinese face of a collection', () => {
     const f = loadCertificateFonts({ fonts: [NOTO_SERIF] });
     expect(f.primary.postscriptName).toBe('NotoSerifCJKsc-Regular');
     expect(f.primary.path).toBe(NOTO_SERIF);
-  });
-
-  it('prefers the TrueType WenQuanYi Zen Hei among the Debian fonts', () => {
-    expect(fonts.primary.postscriptName).toBe('WenQuanYiZenHei');
-    expect(fonts.primary.outlines).toBe('truetype');
   });
 
   it('reports characters no font can draw, before rendering', async () => {
