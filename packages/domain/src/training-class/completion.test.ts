@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  classEndDate,
   completionCertificateNumber,
   completionSerialKey,
   COMPLETION_CERTIFICATE_NUMBER,
@@ -208,5 +209,16 @@ describe('completion certificate numbers', () => {
     ['141002', 2026, 1.5],
   ])('rejects %s %i #%i', (region, year, serial) => {
     expect(() => completionCertificateNumber(region, year, serial)).toThrow(RangeError);
+  });
+});
+
+describe('classEndDate: the earlier of the planned end and the completion date', () => {
+  it.each<[string, string, string]>([
+    ['2026-12-11', '2026-12-11', '2026-12-11'],
+    ['2026-12-11', '2026-12-04', '2026-12-04'],
+    ['2026-12-11', '2026-12-18', '2026-12-11'],
+    ['2026-12-31', '2027-01-02', '2026-12-31'],
+  ])('planned %s, completed %s → %s', (planned, completed, end) => {
+    expect(classEndDate(planned, completed)).toBe(end);
   });
 });

@@ -251,3 +251,11 @@ function checkRegionAndYear(regionCode: string, year: number): void {
   if (!/^\d{6}$/.test(regionCode)) throw new RangeError(`region code ${regionCode} is not 6 digits`);
   if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError(`year ${year} is not 4 digits`);
 }
+
+/**
+ * The day a class's training ended ('YYYY-MM-DD'): its planned end date, or the completion date when
+ * the class completed before it (certificates state it as the training's last day).
+ */
+export function classEndDate(plannedEndDate: string, completedOn: string): string {
+  return completedOn < plannedEndDate ? completedOn : plannedEndDate;
+}
