@@ -19,7 +19,7 @@ import { nextSerial } from '../shared/serial.ts';
 
 /**
  * Class filing (开班备案) and its life cycle. The state machine and the plan checks are in
- * domain/training-class.ts; here we load, check who acts, write and audit, in one transaction.
+ * domain training-class/filing.ts; here we load, check who acts, write and audit, in one transaction.
  */
 export interface Teacher {
   name: string;
