@@ -9,18 +9,8 @@ import {
   validateAttendanceRecords,
   validateSession,
 } from './attendance';
-import { DomainError } from '../shared/errors';
+import { domainError } from '../shared/errors.testkit';
 import { DEFAULT_TRAINING_RULES } from './policy';
-
-function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('attendanceRateBp: attended minutes / all session minutes, basis points rounded down', () => {
   it.each<[number, number, number]>([

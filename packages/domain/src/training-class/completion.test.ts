@@ -11,18 +11,8 @@ import {
   planClassCompletion,
   scoreHundredths,
 } from './completion';
-import { DomainError } from '../shared/errors';
+import { domainError } from '../shared/errors.testkit';
 import { DEFAULT_TRAINING_RULES } from './policy';
-
-function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('scores', () => {
   it.each<[number, number | null]>([
