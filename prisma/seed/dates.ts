@@ -1,3 +1,5 @@
+import { addDays, addMonthsClamped, dateFromIso, monthKeyOf } from '@vtc/domain';
+
 /**
  * Calendar helpers for the seed. Business dates are 'YYYY-MM-DD' strings (Asia/Shanghai calendar)
  * stored in @db.Date columns as UTC midnight; instants are built from Shanghai wall-clock times.
@@ -6,35 +8,20 @@
 /** The demo's "today": classes, ages and certificates are laid out around this date. */
 export const DEMO_TODAY = '2026-11-22';
 
-/** A calendar date for a @db.Date column. */
-export function day(date: string): Date {
-  return new Date(`${date}T00:00:00.000Z`);
-}
+/**
+ * The shared calendar helpers under the names other seed modules still import: `day` is domain
+ * `dateFromIso`, `addDays` is domain `addDays`.
+ */
+export { addDays, dateFromIso as day } from '@vtc/domain';
 
 /** An instant from a Shanghai wall-clock time (UTC+8, no daylight saving). */
 export function at(date: string, time: string): Date {
   return new Date(`${date}T${time}:00.000+08:00`);
 }
 
-export function addDays(date: string, days: number): string {
-  const d = day(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Same day of month `months` later, clamped to the month's last day. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(date: string): number {
-  return day(date).getUTCDay();
+  return dateFromIso(date).getUTCDay();
 }
 
 /** Public holidays on weekdays in the demo period (no classes are held on them). */
@@ -60,6 +47,6 @@ export function workingDaysBetween(from: string, to: string): string[] {
 /** 'YYYYMM' months from the month of `from` through the month of `to`. */
 export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let d = `${from.slice(0, 7)}-01`; d <= to; d = addMonths(d, 1)) months.push(d.slice(0, 7).replace('-', ''));
+  for (let d = `${from.slice(0, 7)}-01`; d <= to; d = addMonthsClamped(d, 1)) months.push(monthKeyOf(d));
   return months;
 }

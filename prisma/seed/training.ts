@@ -1,7 +1,7 @@
 import type { Prisma } from '@vtc/db';
-import { makeCreditCode, type SkillLevel } from '@vtc/domain';
+import { addDays, addMonthsClamped, dateFromIso, makeCreditCode, type SkillLevel } from '@vtc/domain';
 import type { LabourBrandKey } from './brands.ts';
-import { addDays, addMonths, at, DEMO_TODAY, day, monthsBetween, workingDaysBetween } from './dates.ts';
+import { at, DEMO_TODAY, monthsBetween, workingDaysBetween } from './dates.ts';
 import type { OccupationKey } from './occupations.ts';
 import { creditCodeOf, type OrganizationKey, organization, organizationCode9 } from './organizations.ts';
 import type { CohortKey, PersonSeed } from './people.ts';
@@ -649,7 +649,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       quantity: o.quantity,
       hireCommitment: o.hireCommitment,
       status: o.status,
-      signedOn: day(o.signedOn),
+      signedOn: dateFromIso(o.signedOn),
       createdAt: at(addDays(o.signedOn, -5), '10:00'),
     });
   }
@@ -674,8 +674,8 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       mode: spec.mode,
       status: spec.status,
       plannedHours: days.length * spec.hoursPerDay,
-      startDate: day(spec.startDate),
-      endDate: day(spec.endDate),
+      startDate: dateFromIso(spec.startDate),
+      endDate: dateFromIso(spec.endDate),
       venue: spec.venue,
       teachers: spec.teachers,
       capacity: spec.capacity,
@@ -714,7 +714,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       plan.attendanceSessions.push({
         id: sessionId,
         classId: id,
-        date: day(d),
+        date: dateFromIso(d),
         startsAt,
         endsAt,
         minutes,
@@ -838,7 +838,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       regionCode: a.regionCode,
       siteCode: a.siteCode,
       classId: classId(a.classKey),
-      scheduledOn: day(a.scheduledOn),
+      scheduledOn: dateFromIso(a.scheduledOn),
       status: a.status,
       createdAt: at(addDays(a.scheduledOn, -20), '10:00'),
     });
@@ -879,7 +879,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
         issuerId: orgId('evaluator1'),
         occupationId: occupationId(a.occupation),
         level: a.level,
-        issuedOn: day(a.issuedOn),
+        issuedOn: dateFromIso(a.issuedOn),
         verifyToken: seedToken(`certificate:${number}`),
         assessmentResultId: resultId,
         enrollmentId: seedUuid(`enrollment:${a.classKey}:${pi}`),
@@ -941,8 +941,8 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       employerCreditCode: enterprise1Code,
       employerName: organization('enterprise1').name,
       source: 'LABOUR_CONTRACT',
-      contractStart: day('2026-09-21'),
-      contractEnd: day('2029-09-20'),
+      contractStart: dateFromIso('2026-09-21'),
+      contractEnd: dateFromIso('2029-09-20'),
       evidenceRef: `劳动合同备案 FHMJ-2026-${String(hires.indexOf(pi) + 1).padStart(3, '0')}`,
       observedAt: at('2026-09-28', '10:00'),
     });
@@ -989,14 +989,14 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       employerCreditCode: employer.code,
       employerName: employer.name,
       source: 'LABOUR_CONTRACT',
-      contractStart: day(start),
-      contractEnd: day(addDays(addMonths(start, months), -1)),
+      contractStart: dateFromIso(start),
+      contractEnd: dateFromIso(addDays(addMonthsClamped(start, months), -1)),
       evidenceRef: `劳动合同备案 BYN-${start.replaceAll('-', '')}-${String(gi + 1).padStart(2, '0')}`,
       observedAt: at(addDays(start, 7), '10:00'),
     });
     if (kind === 'uninsured' || lateHire) return;
     const firstMonth = `${start.slice(0, 7)}-01`;
-    const lastMonth = kind === 'short' ? addMonths(firstMonth, 4) : '2026-10-01';
+    const lastMonth = kind === 'short' ? addMonthsClamped(firstMonth, 4) : '2026-10-01';
     plan.employmentRecords.push({
       id: seedUuid(`employment:insurance:${pi}:${employer.code}`),
       personId: personId(pi),
@@ -1005,10 +1005,10 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       employerCreditCode: employer.code,
       employerName: employer.name,
       source: 'SOCIAL_INSURANCE',
-      contractStart: day(start),
+      contractStart: dateFromIso(start),
       contractEnd: null,
       evidenceRef: `社保缴费 ${firstMonth.slice(0, 7).replace('-', '')} 起`,
-      observedAt: at(addMonths(firstMonth, 1), '09:00'),
+      observedAt: at(addMonthsClamped(firstMonth, 1), '09:00'),
     });
     contributionsFor(pi, employer.code, firstMonth, lastMonth < '2026-10-01' ? lastMonth : '2026-10-01', 380_000);
   });
@@ -1029,8 +1029,8 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
     targetLevel: 'LEVEL_3',
     regionCode: '141002',
     mentorName: '李国栋(焊工高级技师)',
-    startDate: day('2026-03-16'),
-    endDate: day('2028-03-15'),
+    startDate: dateFromIso('2026-03-16'),
+    endDate: dateFromIso('2028-03-15'),
     status: 'ACTIVE',
     contractRef: 'FHMJ-XTZ-2026-003',
     createdAt: at('2026-03-10', '10:00'),
@@ -1042,8 +1042,8 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
     employerCreditCode: enterprise1Code,
     employerName: organization('enterprise1').name,
     source: 'LABOUR_CONTRACT',
-    contractStart: day('2026-03-01'),
-    contractEnd: day('2029-02-28'),
+    contractStart: dateFromIso('2026-03-01'),
+    contractEnd: dateFromIso('2029-02-28'),
     evidenceRef: '劳动合同备案 FHMJ-2026-A03',
     observedAt: at('2026-03-05', '10:00'),
   });
@@ -1067,7 +1067,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
         organizationId: orgId(key),
         occupationId: occupationId(occ),
         maxLevel,
-        validUntil: day('2028-12-31'),
+        validUntil: dateFromIso('2028-12-31'),
       });
     }
   }
@@ -1146,7 +1146,7 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       organizerId: orgId(c.organizer),
       occupationId: occupationId(c.occupation),
       labourBrandId: brandId('linfenTechnician'),
-      heldOn: day(c.heldOn),
+      heldOn: dateFromIso(c.heldOn),
       status: c.status,
       createdAt: at(addDays(c.heldOn, -45), '10:00'),
     });

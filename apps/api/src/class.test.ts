@@ -199,3 +199,29 @@ describe('bureau view', () => {
     expect(byName['临河区河套职业培训学校']).toBeUndefined();
   });
 });
+
+describe('Date arguments', () => {
+  const q = 'query($from: Date) { classes(first: 1, startFrom: $from) { edges { node { code } } } }';
+  it.each(['2026-02-30', '2026-13-45', '2025-02-29', '2026-04-31'])('refuses %s, which is not in the calendar, as a variable and as a literal', async (date) => {
+    const asVariable = await api.gql<unknown>(q, { from: date }, tokens['linfen.bureau']);
+    expect(asVariable.data).toBeUndefined();
+    expect(asVariable.errors?.[0]?.message).toContain(`Date ${date} does not exist in the calendar`);
+    const asLiteral = await api.gql<unknown>(`{ classes(first: 1, startFrom: "${date}") { edges { node { code } } } }`, {}, tokens['linfen.bureau']);
+    expect(asLiteral.data).toBeUndefined();
+    expect(asLiteral.errors?.[0]?.message).toContain(`Date ${date} does not exist in the calendar`);
+  });
+  it.each([
+    ['2026-1-05', 'Date must be YYYY-MM-DD'],
+    [20261105, 'Date must be YYYY-MM-DD'],
+  ])('refuses %p: %s', async (date, message) => {
+    const r = await api.gql<unknown>(q, { from: date }, tokens['linfen.bureau']);
+    expect(r.errors?.[0]?.message).toContain(message);
+  });
+  it('accepts real dates, 29 February of a leap year too', async () => {
+    for (const date of ['2028-02-29', '2026-12-31']) {
+      const r = await api.gql<{ classes: { edges: unknown[] } }>(q, { from: date }, tokens['linfen.bureau']);
+      expect(r.errors).toBeUndefined();
+      expect(Array.isArray(r.data?.classes.edges)).toBe(true);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import './organization/organization.ts';
 import './person/person.ts';
 import './training-class/training-class.ts';
 import './training-class/attendance.ts';
+import './training-class/completion.ts';
 import './training-class/filing.ts';
 import './certificate/certificate.ts';
 import './import/roster.ts';

@@ -1,12 +1,14 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { lockRow, transaction } from '@vtc/db';
 import {
   type AssessmentKind,
   assessmentOutcome,
   checkPassRule,
   DomainError,
   type SkillLevel,
-  withinEvaluatorScope,
+  dateFromIso,
+  isoDate,
+  isQualifiedFor,
 } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
@@ -20,8 +22,6 @@ import { emit } from '../shared/outbox.ts';
  * employer its own staff), records scores, and closes the session, which issues a signed certificate
  * for every PASSED candidate. Numbers follow the national 22-character format.
  */
-const iso = (d: Date) => d.toISOString().slice(0, 10);
-
 function evaluatorOrg(actor: Actor): string {
   const ids = [...new Set(actor.roles.filter((r) => r.role === 'EVALUATOR' && r.organizationId).map((r) => r.organizationId!))];
   if (ids.length !== 1) {
@@ -67,7 +67,8 @@ export async function createAssessmentSession(prisma: PrismaClient, actor: Actor
     const scope = await tx.organizationOccupation.findUnique({
       where: { organizationId_occupationId: { organizationId: orgId, occupationId: input.occupationId } },
     });
-    if (!scope || !withinEvaluatorScope(input.level, scope.maxLevel) || (scope.validUntil && iso(scope.validUntil) < input.scheduledOn)) {
+    const qualification = scope && { maxLevel: scope.maxLevel, validUntil: scope.validUntil && isoDate(scope.validUntil) };
+    if (!isQualifiedFor(qualification, input.level, input.scheduledOn)) {
       throw new DomainError('INELIGIBLE', {
         zh: '该职业(等级)不在本机构的评价范围内',
         en: 'The occupation and level are outside the evaluation scope of this organisation',
@@ -88,7 +89,7 @@ export async function createAssessmentSession(prisma: PrismaClient, actor: Actor
         regionCode: org.regionCode,
         siteCode: input.siteCode,
         classId: input.classId ?? null,
-        scheduledOn: new Date(`${input.scheduledOn}T00:00:00Z`),
+        scheduledOn: dateFromIso(input.scheduledOn),
         status: 'PLANNED',
         ...rule,
       },
@@ -102,7 +103,7 @@ async function lockSession(tx: Tx, actor: Actor, sessionId: string) {
   const orgId = evaluatorOrg(actor);
   const s = await tx.assessmentSession.findFirst({ where: { id: sessionId, evaluationBodyId: orgId } });
   if (!s) throw notFound('Assessment session', '评价考核场次');
-  await tx.$queryRaw`SELECT id FROM "AssessmentSession" WHERE id = ${sessionId}::uuid FOR UPDATE`;
+  await lockRow(tx, 'AssessmentSession', sessionId);
   const fresh = await tx.assessmentSession.findUniqueOrThrow({ where: { id: sessionId }, include: { evaluationBody: true, occupation: true } });
   if (fresh.status === 'CLOSED') {
     throw new DomainError('INVALID_TRANSITION', { zh: '评价考核场次已结束', en: 'The assessment session is closed' });
@@ -236,7 +237,7 @@ export async function closeAssessmentSession(
           en: total === 0 ? 'The session has no candidates' : `${pending} candidate(s) have no result yet`,
         }, { field: 'results' });
       }
-      if (input.issuedOn < iso(s.scheduledOn)) {
+      if (input.issuedOn < isoDate(s.scheduledOn)) {
         throw new DomainError('VALIDATION', { zh: '发证日期早于考核日期', en: 'The issue date is before the assessment date' }, { field: 'issuedOn' });
       }
       const passed = await tx.assessmentResult.findMany({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
-import { certificateNumberPrefix, DomainError, formatCertificateNumber, type SkillLevel } from '@vtc/domain';
+import { certificateNumberPrefix, dateFromIso, DomainError, formatCertificateNumber, type SkillLevel } from '@vtc/domain';
 import { isBureauCovering } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
@@ -104,7 +104,7 @@ export async function issueCertificate(tx: Tx, signing: CertificateSigning, inpu
       issuerId: input.issuer.id,
       occupationId: input.occupation?.id ?? null,
       level: input.level,
-      issuedOn: new Date(`${input.issuedOn}T00:00:00Z`),
+      issuedOn: dateFromIso(input.issuedOn),
       verifyToken: randomBytes(24).toString('base64url'),
       signature: formatSignature(signed.signature),
       signatureKeyId: signed.signature.keyId,

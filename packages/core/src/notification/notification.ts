@@ -1,5 +1,5 @@
 import { type PrismaClient, type Tx, transaction } from '@vtc/db';
-import { DomainError, isCalendarDate, shanghaiDate } from '@vtc/domain';
+import { addDays, DomainError, isCalendarDate, shanghaiDate } from '@vtc/domain';
 
 /**
  * Notifications: in-app messages written by the worker in response to events and schedules. Every
@@ -88,12 +88,12 @@ export async function deliverAuditDigest(
   prisma: PrismaClient,
   input: DeliverAuditDigestInput,
 ): Promise<AuditDigestResult> {
-  const date = input.date ?? previousCalendarDate(shanghaiDate(input.now));
+  const date = input.date ?? addDays(shanghaiDate(input.now), -1);
   if (!isCalendarDate(date)) {
     throw new DomainError('VALIDATION', { zh: `无效的日期：${date}`, en: `Invalid date: ${date}` });
   }
   const from = shanghaiMidnight(date);
-  const to = shanghaiMidnight(nextCalendarDate(date));
+  const to = shanghaiMidnight(addDays(date, 1));
 
   return transaction(prisma, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit-digest:${date}`}))`;
@@ -143,21 +143,6 @@ function auditDigestBody(date: string, total: number, byAction: AuditDigestResul
     `Audit log entries on ${date} (Asia/Shanghai): ${total}${total > 0 ? ', by action:' : '.'}`,
     ...lines,
   ].join('\n');
-}
-
-// Calendar helpers for 'YYYY-MM-DD' strings. TODO(domain): move beside shanghaiDate in
-// domain/calendar-date when that module is next touched (it is owned by another change right now).
-function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-function previousCalendarDate(date: string): string {
-  return addDays(date, -1);
-}
-
-function nextCalendarDate(date: string): string {
-  return addDays(date, 1);
 }
 
 /** 00:00 Asia/Shanghai (UTC+8 all year, see domain shanghaiDate) of a calendar date, as an instant. */

@@ -1,10 +1,12 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { isUuid, transaction } from '@vtc/db';
 import {
   type AttendanceMethod,
   type AttendanceRecordDraft,
+  dateFromIso,
   DomainError,
   formatSessionTime,
+  isoDate,
   validateAttendanceRecords,
   validateSession,
 } from '@vtc/domain';
@@ -15,22 +17,17 @@ import { classScope } from '../shared/scope.ts';
 import { lockClass } from './filing.ts';
 
 /**
+ * Transitional: subsidy/claim-filing.ts still imports `isUuid` from here. Delete this line once it
+ * imports it from @vtc/db; it is not core's own helper.
+ */
+export { isUuid } from '@vtc/db';
+
+/**
  * Attendance (考勤): sessions of a class and who was present at each. The rules (session checks,
- * record checks, rates) are in domain/attendance.ts; here we load, check who acts, write and audit,
+ * record checks, rates) are in domain training-class/attendance.ts; here we load, check who acts, write and audit,
  * each use case in one transaction. Only staff of the class's own institution write; anyone who
  * cannot see the class gets NOT_FOUND, anyone who sees it but is not its institution FORBIDDEN.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from clients (decoded global IDs): anything that is not a UUID matches no row. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 function notStaff(): DomainError {
   return new DomainError('FORBIDDEN', {
@@ -120,7 +117,7 @@ export async function addAttendanceSession(prisma: PrismaClient, actor: Actor, i
     const created = await tx.attendanceSession.create({
       data: {
         classId: klass.id,
-        date: new Date(`${session.date}T00:00:00Z`),
+        date: dateFromIso(session.date),
         startsAt: session.startsAt,
         endsAt: session.endsAt,
         minutes: session.minutes,

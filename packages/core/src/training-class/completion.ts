@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { isUuid, transaction } from '@vtc/db';
 import {
   type CompletionResultInput,
   type CompletionStatus,
+  classEndDate,
   classTransition,
   completionCertificateNumber,
   completionSerialKey,
   DomainError,
   formatScore,
+  isoDate,
   planClassCompletion,
   shanghaiDate,
   type TraineeCompletion,
@@ -18,7 +20,7 @@ import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
 import { type CertificateSigning, certificatePayload } from '../certificate/issue.ts';
 import { formatSignature, signPayload } from '@vtc/certificates';
-import { classAttendanceMinutes, isUuid } from './attendance.ts';
+import { classAttendanceMinutes } from './attendance.ts';
 import { emit } from '../shared/outbox.ts';
 import { nextSerial } from '../shared/serial.ts';
 import { lockClass } from './filing.ts';
@@ -98,7 +100,7 @@ export async function completeClass(
         },
       });
       const { totalMinutes, attended } = await classAttendanceMinutes(tx, klass.id);
-      const rules = await trainingRulesFor(tx, klass.regionCode, klass.endDate.toISOString().slice(0, 10));
+      const rules = await trainingRulesFor(tx, klass.regionCode, isoDate(klass.endDate));
       const plan = planClassCompletion({
         enrollments: enrollments.map((e) => ({
           id: e.id,
@@ -167,9 +169,8 @@ export async function completeClass(
                 classCode: klass.code,
                 className: klass.name,
                 trainingHours: klass.plannedHours,
-                trainingStartOn: klass.startDate.toISOString().slice(0, 10),
-                // A class completed before its planned end ended on the completion date.
-                trainingEndOn: [klass.endDate.toISOString().slice(0, 10), issuedOn].sort()[0]!,
+                trainingStartOn: isoDate(klass.startDate),
+                trainingEndOn: classEndDate(isoDate(klass.endDate), issuedOn),
               },
             }),
             signing,

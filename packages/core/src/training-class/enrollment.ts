@@ -1,6 +1,6 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
-import { canEnroll, DomainError, maskResidentId, validateTraineeInput } from '@vtc/domain';
+import { canEnroll, DomainError, isoDate, maskResidentId, validateTraineeInput } from '@vtc/domain';
 import { isStaffOf, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
@@ -22,8 +22,6 @@ export interface TraineeInput {
   householdType?: string | null;
   priorityGroups?: string[] | null;
 }
-
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Find or create the person for a validated trainee; a different name under the same ID is refused. */
 export async function upsertPerson(
@@ -77,8 +75,8 @@ export async function enrollTrainee(prisma: PrismaClient, keys: PiiKeys, actor: 
         en: `Trainees cannot be added to a class in state ${klass.status}`,
       }, { from: klass.status });
     }
-    const rules = await trainingRulesFor(tx, klass.regionCode, iso(klass.startDate));
-    const checked = validateTraineeInput(input.trainee, { today, rules, on: iso(klass.startDate) });
+    const rules = await trainingRulesFor(tx, klass.regionCode, isoDate(klass.startDate));
+    const checked = validateTraineeInput(input.trainee, { today, rules, on: isoDate(klass.startDate) });
     if (!checked.ok) {
       const first = checked.errors[0]!;
       throw new DomainError(

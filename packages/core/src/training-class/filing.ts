@@ -1,12 +1,14 @@
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { lockRow, transaction } from '@vtc/db';
 import {
   assertClassPlan,
   type ClassAction,
   classTransition,
+  dateFromIso,
   DomainError,
   isClassEditable,
-  skillLevelRank,
+  isoDate,
+  isQualifiedFor,
   type SkillLevel,
 } from '@vtc/domain';
 import { institutionOf, isBureauCovering, isStaffOf, notFound } from '../shared/access.ts';
@@ -17,7 +19,7 @@ import { nextSerial } from '../shared/serial.ts';
 
 /**
  * Class filing (开班备案) and its life cycle. The state machine and the plan checks are in
- * domain/training-class.ts; here we load, check who acts, write and audit, in one transaction.
+ * domain training-class/filing.ts; here we load, check who acts, write and audit, in one transaction.
  */
 export interface Teacher {
   name: string;
@@ -43,8 +45,6 @@ export interface ClassInput {
   trainingOrderId?: string | null;
 }
 
-const day = (d: string) => new Date(`${d}T00:00:00Z`);
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 function invalid(field: string, zh: string, en: string): DomainError {
   return new DomainError('VALIDATION', { zh, en }, { field });
@@ -68,11 +68,8 @@ async function checkClassInput(tx: Tx, institutionId: string, input: ClassInput)
   const q = await tx.organizationOccupation.findUnique({
     where: { organizationId_occupationId: { organizationId: institutionId, occupationId: input.occupationId } },
   });
-  const qualified =
-    !!q &&
-    (!q.validUntil || iso(q.validUntil) >= input.endDate) &&
-    (!input.level || !q.maxLevel || skillLevelRank(input.level) <= skillLevelRank(q.maxLevel));
-  if (!qualified) {
+  const qualification = q && { maxLevel: q.maxLevel, validUntil: q.validUntil && isoDate(q.validUntil) };
+  if (!isQualifiedFor(qualification, input.level ?? null, input.endDate)) {
     throw new DomainError(
       'INELIGIBLE',
       {
@@ -112,8 +109,8 @@ function classData(input: ClassInput) {
     trainingType: input.trainingType,
     mode: input.mode,
     plannedHours: input.plannedHours,
-    startDate: day(input.startDate),
-    endDate: day(input.endDate),
+    startDate: dateFromIso(input.startDate),
+    endDate: dateFromIso(input.endDate),
     venue: input.venue.trim(),
     teachers: input.teachers.map((t) => ({ name: t.name.trim(), certificateNo: t.certificateNo ?? null, subject: t.subject ?? null })),
     capacity: input.capacity,
@@ -175,7 +172,7 @@ export async function updateClass(prisma: PrismaClient, actor: Actor, classId: s
 }
 
 function planOf(c: { startDate: Date; endDate: Date; plannedHours: number; capacity: number; venue: string }) {
-  return { startDate: iso(c.startDate), endDate: iso(c.endDate), plannedHours: c.plannedHours, capacity: c.capacity, venue: c.venue };
+  return { startDate: isoDate(c.startDate), endDate: isoDate(c.endDate), plannedHours: c.plannedHours, capacity: c.capacity, venue: c.venue };
 }
 
 function forbidden(): DomainError {
@@ -186,7 +183,7 @@ function forbidden(): DomainError {
 export async function lockClass(tx: Tx, actor: Actor, classId: string) {
   const visible = await tx.trainingClass.findFirst({ where: { AND: [{ id: classId }, classScope(actor)] }, select: { id: true } });
   if (!visible) throw notFound('Class', '培训班');
-  await tx.$queryRaw`SELECT id FROM "TrainingClass" WHERE id = ${classId}::uuid FOR UPDATE`;
+  await lockRow(tx, 'TrainingClass', classId);
   return tx.trainingClass.findUniqueOrThrow({ where: { id: classId } });
 }
 
@@ -262,5 +259,5 @@ async function checkReadyToSubmit(tx: Tx, klass: { id: string; teachers: unknown
   if (enrolled > klass.capacity) {
     throw new DomainError('CAPACITY_EXCEEDED', { zh: '学员人数超过班级人数上限', en: 'More trainees than the class capacity' }, { field: 'capacity' });
   }
-  assertClassPlan({ startDate: iso(klass.startDate), endDate: iso(klass.endDate), plannedHours: klass.plannedHours, capacity: klass.capacity });
+  assertClassPlan({ startDate: isoDate(klass.startDate), endDate: isoDate(klass.endDate), plannedHours: klass.plannedHours, capacity: klass.capacity });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assessmentOutcome, DEFAULT_PASS_RULE, isValidScore, withinEvaluatorScope } from './assessment';
+import { assessmentOutcome, DEFAULT_PASS_RULE, isQualifiedFor, isValidScore, withinEvaluatorScope } from './assessment';
 
 describe('assessmentOutcome (pass marks 60/60)', () => {
   it.each([
@@ -38,5 +38,20 @@ describe('withinEvaluatorScope', () => {
     [null, 'LEVEL_5', true],
   ] as const)('%s within %s → %s', (level, max, ok) => {
     expect(withinEvaluatorScope(level, max)).toBe(ok);
+  });
+});
+
+describe('isQualifiedFor: an occupation qualification, up to its level and until it ends', () => {
+  it.each([
+    ['no qualification', null, 'LEVEL_4', '2026-11-20', false],
+    ['within its level', { maxLevel: 'LEVEL_3', validUntil: null }, 'LEVEL_4', '2026-11-20', true],
+    ['at its level', { maxLevel: 'LEVEL_3', validUntil: null }, 'LEVEL_3', '2026-11-20', true],
+    ['above its level', { maxLevel: 'LEVEL_3', validUntil: null }, 'LEVEL_2', '2026-11-20', false],
+    ['every level', { maxLevel: null, validUntil: null }, 'LEVEL_1', '2026-11-20', true],
+    ['special-ability item', { maxLevel: 'LEVEL_5', validUntil: null }, null, '2026-11-20', true],
+    ['on its last day', { maxLevel: null, validUntil: '2026-11-20' }, 'LEVEL_4', '2026-11-20', true],
+    ['after it ended', { maxLevel: null, validUntil: '2026-11-19' }, 'LEVEL_4', '2026-11-20', false],
+  ] as const)('%s → %s', (_case, qualification, level, on, ok) => {
+    expect(isQualifiedFor(qualification, level, on)).toBe(ok);
   });
 });

@@ -74,3 +74,21 @@ export function withinEvaluatorScope(level: SkillLevel | null, maxLevel: SkillLe
   if (!level || !maxLevel) return true;
   return skillLevelRank(level) <= skillLevelRank(maxLevel);
 }
+
+/** An organisation's qualification for one occupation (OrganizationOccupation): highest level and end date. */
+export interface OccupationQualification {
+  /** null = every level of the occupation. */
+  maxLevel: SkillLevel | null;
+  /** 'YYYY-MM-DD', inclusive; null = no end. */
+  validUntil: string | null;
+}
+
+/**
+ * May an institution or evaluation body train or evaluate an occupation at `level` (null for a
+ * special-ability item) on `on`? Only with a qualification for the occupation (null = none), up to
+ * its highest level, and not after it ends.
+ */
+export function isQualifiedFor(qualification: OccupationQualification | null, level: SkillLevel | null, on: string): boolean {
+  if (qualification === null || !withinEvaluatorScope(level, qualification.maxLevel)) return false;
+  return qualification.validUntil === null || on <= qualification.validUntil;
+}

@@ -34,3 +34,11 @@ export function maskPersonName(name: string): string {
   const chars = [...name.trim()];
   return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
 }
+
+/**
+ * A phone number as staff screens show it: the first 3 and last 4 characters, the rest as ****
+ * (13812345678 → 138****5678). Shorter than 7 characters, or none, it is shown as it is.
+ */
+export function maskPhone(phone: string | null): string | null {
+  return phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone;
+}

@@ -1,4 +1,5 @@
 export * from './attendance';
+export * from './completion';
 export * from './enrollment';
 export * from './filing';
 export * from './policy';

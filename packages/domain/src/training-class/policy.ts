@@ -1,9 +1,14 @@
+import { regionAncestors } from '../identifiers/region-code';
 import { ageOn } from '../identifiers/resident-id';
+import { isoDate } from '../shared/calendar-date';
+import { DomainError } from '../shared/errors';
+import { type PolicyQuery, policyInForce } from '../subsidy/policy';
+import type { PolicyKind } from '../subsidy/rules';
 
 /**
  * The training rules a policy sets (SubsidyPolicy.rules of kind TRAINING): working age and the
  * minimum attendance rate for completion. Policies differ by city and year, so these are data; the
- * defaults below apply only where no active policy says otherwise.
+ * defaults below apply only where no policy in force says otherwise.
  */
 export interface AgeRange {
   min: number;
@@ -68,4 +73,78 @@ export function checkWorkingAge(
     zh: `年龄${age}岁,不在政策规定的${who}劳动年龄${r.min}–${r.max}岁范围内`,
     en: `Age ${age} is outside the policy's working age for ${sex === 'MALE' ? 'men' : 'women'} (${r.min}–${r.max})`,
   };
+}
+
+// ───────────────────────────── which policy is in force ─────────────────────────────
+
+/** A SubsidyPolicy row as stored: status PUBLISHED or its older name ACTIVE; dates as Postgres `date` (UTC midnight) or 'YYYY-MM-DD'. */
+export interface StoredPolicyHeader {
+  code: string;
+  version: number;
+  regionCode: string;
+  kind: string;
+  status: string;
+  effectiveFrom: Date | string;
+  effectiveTo: Date | string | null;
+}
+
+function dateText(value: Date | string): string {
+  return typeof value === 'string' ? value : Number.isNaN(value.getTime()) ? '' : isoDate(value);
+}
+
+/**
+ * The stored policy `policyInForce` chooses for the query (ACTIVE is read as PUBLISHED, other
+ * statuses are never in force): the one choice that completion, claims and employment checks share,
+ * so they apply the same version for the same region and date. Throws CONFLICT as policyInForce does.
+ */
+export function storedPolicyInForce<R extends StoredPolicyHeader>(rows: readonly R[], query: PolicyQuery): R | null {
+  const headers = rows
+    .filter((row) => row.status === 'PUBLISHED' || row.status === 'ACTIVE')
+    .map((row) => ({
+      row,
+      code: row.code,
+      version: row.version,
+      regionCode: row.regionCode,
+      kind: row.kind as PolicyKind,
+      status: 'PUBLISHED' as const,
+      effectiveFrom: dateText(row.effectiveFrom),
+      effectiveTo: row.effectiveTo === null ? null : dateText(row.effectiveTo),
+    }));
+  return policyInForce(headers, query)?.row ?? null;
+}
+
+/** Policy kinds that set the working age and attendance minimum of a class (TrainingRules). */
+export const TRAINING_RULE_KINDS = ['TRAINING', 'CLASS_HOUR'] as const satisfies readonly PolicyKind[];
+
+/**
+ * The policy whose training rules apply to a class of `regionCode` on `on`: of the TRAINING and the
+ * CLASS_HOUR policy in force (each chosen by `storedPolicyInForce`, as claims of that kind choose),
+ * the one of the more specific region; null when neither is (the defaults apply).
+ * Completion never guesses between policies: two codes of one kind in force, or a TRAINING and a
+ * CLASS_HOUR policy of the same region that set different training rules, is CONFLICT, and the
+ * enrollment or completion is refused until the bureau ends one of them (claims refuse the same way).
+ */
+export function trainingPolicyInForce<R extends StoredPolicyHeader & { rules: unknown }>(rows: readonly R[], regionCode: string, on: string): R | null {
+  const chain = regionAncestors(regionCode);
+  const found = TRAINING_RULE_KINDS.map((kind) => storedPolicyInForce(rows, { regionCode, kind, basisDate: on })).filter(
+    (p): p is R => p !== null,
+  );
+  if (found.length === 0) return null;
+  const specificity = (p: R) => chain.indexOf(p.regionCode);
+  const mostSpecific = Math.min(...found.map(specificity));
+  const [first, ...others] = found.filter((p) => specificity(p) === mostSpecific) as [R, ...R[]];
+  const rules = JSON.stringify(trainingRulesFrom(first.rules));
+  const differing = others.find((p) => JSON.stringify(trainingRulesFrom(p.rules)) !== rules);
+  if (differing) {
+    const codes = [first.code, differing.code].sort();
+    throw new DomainError(
+      'CONFLICT',
+      {
+        zh: `${first.regionCode}在${on}同时有培训补贴和课时补贴政策生效且规则不同:${codes.join('、')}`,
+        en: `Region ${first.regionCode} has a TRAINING and a CLASS_HOUR policy in force on ${on} with different training rules: ${codes.join(', ')}`,
+      },
+      { field: 'policy', regionCode: first.regionCode, codes },
+    );
+  }
+  return first;
 }

@@ -1,4 +1,4 @@
-import { ageOn, HOUSEHOLD_TYPES, PRIORITY_GROUP_NAMES, PRIORITY_GROUPS } from '@vtc/domain';
+import { ageOn, HOUSEHOLD_TYPES, isoDate, maskPhone, PRIORITY_GROUP_NAMES, PRIORITY_GROUPS } from '@vtc/domain';
 import { enrollmentScope, personScope, revealIdNumber } from '@vtc/core';
 import { DomainError } from '@vtc/domain';
 import { z } from 'zod';
@@ -13,10 +13,6 @@ export const PriorityGroupEnum = builder.enumType('PriorityGroup', {
   >,
 });
 
-function maskPhone(phone: string | null): string | null {
-  return phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone;
-}
-
 /** A real-name trainee. The ID number is always masked here; see `revealIdNumber`. */
 export const Person = builder.prismaNode('Person', {
   id: { field: 'id' },
@@ -30,7 +26,7 @@ export const Person = builder.prismaNode('Person', {
     sex: t.expose('sex', { type: SexEnum }),
     age: t.int({
       select: { birthDate: true },
-      resolve: (p) => ageOn(p.birthDate.toISOString().slice(0, 10), new Date()),
+      resolve: (p) => ageOn(isoDate(p.birthDate), new Date()),
     }),
     phone: t.string({ nullable: true, select: { phone: true }, resolve: (p) => maskPhone(p.phone) }),
     householdType: t.expose('householdType', { type: HouseholdTypeEnum, nullable: true }),

@@ -1,3 +1,4 @@
+import { isCalendarDate, isoDate } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 
@@ -13,11 +14,13 @@ builder.scalarType('DateTime', {
 
 builder.scalarType('Date', {
   description: 'A calendar date (Asia/Shanghai business date), YYYY-MM-DD',
-  serialize: (d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d)),
+  serialize: (d) => (d instanceof Date ? isoDate(d) : String(d)),
+  // Literals in a query come here too (graphql-js parses them as values when no parseLiteral is given).
   parseValue: (v) => {
     if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) {
       throw new GraphQLError('Date must be YYYY-MM-DD');
     }
+    if (!isCalendarDate(v)) throw new GraphQLError(`Date ${v} does not exist in the calendar`);
     return v;
   },
 });

@@ -1,5 +1,5 @@
 import { classScope, enrollmentScope } from '@vtc/core';
-import { allowedClassActions, CLASS_STATUSES } from '@vtc/domain';
+import { allowedClassActions, CLASS_STATUSES, dateFromIso } from '@vtc/domain';
 import { builder, pageArgs } from '../builder.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
 
@@ -184,8 +184,8 @@ function classFilter(args: ClassFilterArgs) {
     ...(args.startFrom || args.startTo
       ? {
           startDate: {
-            ...(args.startFrom ? { gte: new Date(`${args.startFrom}T00:00:00Z`) } : {}),
-            ...(args.startTo ? { lte: new Date(`${args.startTo}T00:00:00Z`) } : {}),
+            ...(args.startFrom ? { gte: dateFromIso(args.startFrom) } : {}),
+            ...(args.startTo ? { lte: dateFromIso(args.startTo) } : {}),
           },
         }
       : {}),
