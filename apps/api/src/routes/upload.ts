@@ -1,0 +1,139 @@
+import type http from 'node:http';
+import { type Actor, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '@vtc/core';
+import type { LocalizedText } from '@vtc/domain';
+import type { Logger } from 'pino';
+import { readBody } from '../http-body.ts';
+import { download, type ErrorDetails, fail, failUnauthenticated, failWith, send } from './file-http.ts';
+
+/**
+ * File uploads and their templates, as the roster and the contribution routes take them: the route
+ * describes its upload (limits, texts, query parameters, the core function to call, the answer) and
+ * `handleUpload` does the HTTP part the same way for both.
+ */
+
+/** The content types an upload may be sent with; anything else is refused with 415. */
+export const ACCEPTED_UPLOAD_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  'application/vnd.ms-excel', // what Windows browsers call a .csv
+  XLSX_CONTENT_TYPE,
+  'application/octet-stream',
+];
+
+/** An uploaded file as the core upload functions take it. */
+export interface UploadedFile {
+  content: Buffer;
+  /** From the optional x-file-name header (percent-encoded UTF-8 is decoded). */
+  fileName: string | null;
+  /** The media type without parameters, lower case. */
+  contentType: string;
+}
+
+/** What the core upload functions answer, as far as the route needs it. */
+export interface UploadSummary {
+  importId: string;
+  status: string;
+  totalRows: number;
+  reused: boolean;
+}
+
+/** A query parameter the upload cannot be made with: answered 400 before the body is read. */
+export class BadParameter {
+  constructor(
+    readonly field: string,
+    readonly text: LocalizedText,
+  ) {}
+}
+
+export interface UploadRoute<P, S extends UploadSummary> {
+  /** The log message of a successful upload, e.g. 'roster upload'. */
+  logAs: string;
+  maxBytes: number;
+  /** The 415 text: which formats to upload. */
+  unsupportedType: LocalizedText;
+  /** The 413 text: the size limit and what to do. */
+  tooLarge: LocalizedText;
+  /** Reads the query parameters. */
+  params(url: URL): P | BadParameter;
+  /** The core use case. */
+  upload(actor: Actor, file: UploadedFile, params: P): Promise<S>;
+  /** The JSON body of the answer. */
+  present(summary: S): object;
+}
+
+export interface UploadDeps {
+  /** The actor of the request's bearer token, or null. */
+  actor: () => Promise<Actor | null>;
+  logger: Logger;
+}
+
+/**
+ * Authenticates, checks the query and the content type, reads the body up to the size limit and calls
+ * the use case. Answers 201 when the file was imported in the request, 202 when it was queued as a
+ * job, 200 when the same file was uploaded before (the earlier import; nothing written); errors in
+ * the one error body (file-http.ts). A request refused before its body is read has the body discarded.
+ */
+export async function handleUpload<P, S extends UploadSummary>(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  deps: UploadDeps,
+  route: UploadRoute<P, S>,
+): Promise<void> {
+  const refuse = (status: number, code: 'UNAUTHENTICATED' | 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE', text: LocalizedText, details?: ErrorDetails) => {
+    req.resume();
+    fail(res, status, code, text, details);
+  };
+  const actor = await deps.actor();
+  if (!actor) {
+    req.resume();
+    return failUnauthenticated(res);
+  }
+  const params = route.params(url);
+  if (params instanceof BadParameter) return refuse(400, 'BAD_REQUEST', params.text, { field: params.field });
+  const contentType = mediaTypeOf(req.headers['content-type']);
+  if (!ACCEPTED_UPLOAD_TYPES.includes(contentType)) return refuse(415, 'UNSUPPORTED_MEDIA_TYPE', route.unsupportedType);
+  const content = await readBody(req, route.maxBytes);
+  if (content === null) return fail(res, 413, 'PAYLOAD_TOO_LARGE', route.tooLarge, { reason: 'TOO_LARGE' });
+  if (content.length === 0) {
+    return fail(res, 422, 'VALIDATION', { en: 'The upload is empty', zh: '上传的文件是空的' }, { reason: 'EMPTY', field: 'file' });
+  }
+  try {
+    const summary = await route.upload(actor, { content, fileName: fileNameOf(req.headers['x-file-name']), contentType }, params);
+    deps.logger.info(
+      { importId: summary.importId, status: summary.status, rows: summary.totalRows, reused: summary.reused },
+      route.logAs,
+    );
+    return send(res, summary.reused ? 200 : summary.status === 'PENDING' ? 202 : 201, route.present(summary));
+  } catch (err) {
+    return failWith(res, err);
+  }
+}
+
+/** The CSV and Excel templates of an upload (public: they hold no data); the Excel file is built once. */
+export function uploadTemplates(files: { name: string; asciiName: string; csv: () => Buffer; xlsx: () => Promise<Buffer> }) {
+  let xlsx: Promise<Buffer> | undefined;
+  return async (res: http.ServerResponse, format: 'csv' | 'xlsx'): Promise<void> => {
+    if (format === 'csv') {
+      return download(res, `${CSV_CONTENT_TYPE}; charset=utf-8`, `${files.name}.csv`, `${files.asciiName}.csv`, files.csv());
+    }
+    xlsx ??= files.xlsx();
+    return download(res, XLSX_CONTENT_TYPE, `${files.name}.xlsx`, `${files.asciiName}.xlsx`, await xlsx);
+  };
+}
+
+function mediaTypeOf(header: string | undefined): string {
+  return (header ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+}
+
+function fileNameOf(header: string | string[] | undefined): string | null {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (!raw) return null;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
