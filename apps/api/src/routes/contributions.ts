@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import {
   CONTRIBUTION_MAX_BYTES,
   type ContributionImportSummary,
@@ -14,8 +14,8 @@ import {
   XLSX_CONTENT_TYPE,
 } from '@vtc/core';
 import { isUuid, type PrismaClient } from '@vtc/db';
-import { allowMethods, download, fail, failNotFound, failUnauthenticated, failWith, GET_ONLY } from './file-http.ts';
-import { BadParameter, handleUpload, type UploadDeps, type UploadRoute, uploadTemplates } from './upload.ts';
+import { allowMethods, download, fail, failUnauthenticated, failWith, GET_ONLY } from './file-http.ts';
+import { BadParameter, presentUpload, type UploadDeps, uploadRoutes } from './upload.ts';
 
 /**
  * Employment-tracking files over plain HTTP, beside /graphql (same patterns as routes/roster.ts).
@@ -42,14 +42,23 @@ export function isEmploymentFilePath(pathname: string): boolean {
   return pathname === '/contributions' || pathname.startsWith('/contributions/') || pathname === '/scorecards/export.xlsx';
 }
 
-const templates = uploadTemplates({
-  name: '社保缴费导入模板',
-  asciiName: 'contribution-template',
-  csv: contributionTemplateCsv,
-  xlsx: contributionTemplateXlsx,
-});
-
 const MAX_MB = CONTRIBUTION_MAX_BYTES / 1024 / 1024;
+
+const contributionFiles = uploadRoutes<{ regionCode: string | null }, ContributionImportSummary, EmploymentRouteDeps>({
+  path: '/contributions',
+  templates: { name: '社保缴费导入模板', asciiName: 'contribution-template', csv: contributionTemplateCsv, xlsx: contributionTemplateXlsx },
+  logAs: 'contribution upload',
+  maxBytes: CONTRIBUTION_MAX_BYTES,
+  unsupportedType: { en: 'Upload the contributions as CSV or Excel (.xlsx)', zh: '请上传 CSV 或 Excel(.xlsx)格式的文件' },
+  tooLarge: { en: `The file is larger than ${MAX_MB} MB; split it`, zh: `文件超过${MAX_MB}MB,请拆分后上传` },
+  params: (url) => {
+    const regionCode = url.searchParams.get('regionCode');
+    if (regionCode === null || /^\d{6}$/.test(regionCode)) return { regionCode };
+    return new BadParameter('regionCode', { en: 'regionCode must be a 6-digit region code', zh: 'regionCode 应为6位行政区划代码' });
+  },
+  upload: (deps, actor, file, { regionCode }) => uploadContributions(deps.prisma, deps.piiKeys, actor, { ...file, regionCode }),
+  present: (s) => presentUpload('ContributionImport', s, { regionCode: s.regionCode, unmatchedRows: s.unmatchedRows }),
+});
 
 export async function handleEmploymentFileRequest(
   req: http.IncomingMessage,
@@ -57,48 +66,11 @@ export async function handleEmploymentFileRequest(
   url: URL,
   deps: EmploymentRouteDeps,
 ): Promise<void> {
-  if (url.pathname === '/contributions/template.csv' || url.pathname === '/contributions/template.xlsx') {
-    if (!allowMethods(req, res, GET_ONLY)) return;
-    return templates(res, url.pathname.endsWith('.csv') ? 'csv' : 'xlsx');
-  }
   if (url.pathname === '/scorecards/export.xlsx') {
     if (!allowMethods(req, res, GET_ONLY)) return;
     return exportScorecards(res, url, deps);
   }
-  if (url.pathname !== '/contributions') return failNotFound(res);
-  if (!allowMethods(req, res, ['POST'])) return;
-  const route: UploadRoute<{ regionCode: string | null }, ContributionImportSummary> = {
-    logAs: 'contribution upload',
-    maxBytes: CONTRIBUTION_MAX_BYTES,
-    unsupportedType: { en: 'Upload the contributions as CSV or Excel (.xlsx)', zh: '请上传 CSV 或 Excel(.xlsx)格式的文件' },
-    tooLarge: { en: `The file is larger than ${MAX_MB} MB; split it`, zh: `文件超过${MAX_MB}MB,请拆分后上传` },
-    params: (u) => {
-      const regionCode = u.searchParams.get('regionCode');
-      if (regionCode === null || /^\d{6}$/.test(regionCode)) return { regionCode };
-      return new BadParameter('regionCode', { en: 'regionCode must be a 6-digit region code', zh: 'regionCode 应为6位行政区划代码' });
-    },
-    upload: (actor, file, { regionCode }) => uploadContributions(deps.prisma, deps.piiKeys, actor, { ...file, regionCode }),
-    present,
-  };
-  return handleUpload(req, res, url, deps, route);
-}
-
-export function present(s: ContributionImportSummary) {
-  return {
-    importId: encodeGlobalID('ContributionImport', s.importId),
-    regionCode: s.regionCode,
-    status: s.status,
-    fileName: s.fileName,
-    format: s.format,
-    totalRows: s.totalRows,
-    processedRows: s.processedRows,
-    acceptedRows: s.acceptedRows,
-    unmatchedRows: s.unmatchedRows,
-    rejectedRows: s.rejectedRows,
-    percent: s.percent,
-    reused: s.reused,
-    errors: s.errors,
-  };
+  return contributionFiles(req, res, url, deps);
 }
 
 async function exportScorecards(res: http.ServerResponse, url: URL, deps: EmploymentRouteDeps): Promise<void> {

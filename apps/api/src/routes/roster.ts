@@ -1,10 +1,8 @@
-import type http from 'node:http';
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { type PiiKeys, type RosterImportSummary, rosterTemplateCsv, rosterTemplateXlsx, uploadRoster } from '@vtc/core';
 import { isUuid, type PrismaClient } from '@vtc/db';
 import { ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from '@vtc/domain';
-import { allowMethods, failNotFound, GET_ONLY } from './file-http.ts';
-import { BadParameter, handleUpload, type UploadDeps, type UploadRoute, uploadTemplates } from './upload.ts';
+import { BadParameter, presentUpload, type UploadDeps, uploadRoutes } from './upload.ts';
 
 /**
  * Roster (花名册) files over plain HTTP, beside /graphql (a file upload is a body, not a GraphQL value).
@@ -34,57 +32,25 @@ export function isRosterPath(pathname: string): boolean {
   return pathname === '/rosters' || pathname.startsWith('/rosters/');
 }
 
-const templates = uploadTemplates({ name: '花名册模板', asciiName: 'roster-template', csv: rosterTemplateCsv, xlsx: rosterTemplateXlsx });
-
 const MAX_MB = ROSTER_MAX_BYTES / 1024 / 1024;
 
-export async function handleRosterRequest(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  url: URL,
-  deps: RosterRouteDeps,
-): Promise<void> {
-  if (url.pathname === '/rosters/template.xlsx' || url.pathname === '/rosters/template.csv') {
-    if (!allowMethods(req, res, GET_ONLY)) return;
-    return templates(res, url.pathname.endsWith('.csv') ? 'csv' : 'xlsx');
-  }
-  if (url.pathname !== '/rosters') return failNotFound(res);
-  if (!allowMethods(req, res, ['POST'])) return;
-  const route: UploadRoute<{ classId: string }, RosterImportSummary> = {
-    logAs: 'roster upload',
-    maxBytes: ROSTER_MAX_BYTES,
-    unsupportedType: { en: 'Upload the roster as CSV (text/csv) or Excel (.xlsx)', zh: '请上传 CSV 或 Excel(.xlsx)格式的花名册' },
-    tooLarge: {
-      en: `The file is larger than ${MAX_MB} MB; split it (at most ${ROSTER_MAX_ROWS} rows a file)`,
-      zh: `文件超过${MAX_MB}MB,请拆分后上传(每个文件最多${ROSTER_MAX_ROWS}行)`,
-    },
-    params: (u) => {
-      const classId = classIdOf(u.searchParams.get('classId'));
-      return classId ? { classId } : new BadParameter('classId', { en: 'Give the class as ?classId=<TrainingClass id>', zh: '请用 ?classId= 指定培训班' });
-    },
-    upload: (actor, file, { classId }) => uploadRoster(deps.prisma, deps.piiKeys, actor, { classId, ...file }),
-    present,
-  };
-  return handleUpload(req, res, url, deps, route);
-}
-
-/** The response body: global ids, the first row errors. */
-export function present(s: RosterImportSummary) {
-  return {
-    importId: encodeGlobalID('RosterImport', s.importId),
-    classId: encodeGlobalID('TrainingClass', s.classId),
-    status: s.status,
-    fileName: s.fileName,
-    format: s.format,
-    totalRows: s.totalRows,
-    processedRows: s.processedRows,
-    acceptedRows: s.acceptedRows,
-    rejectedRows: s.rejectedRows,
-    percent: s.percent,
-    reused: s.reused,
-    errors: s.errors,
-  };
-}
+export const handleRosterRequest = uploadRoutes<{ classId: string }, RosterImportSummary, RosterRouteDeps>({
+  path: '/rosters',
+  templates: { name: '花名册模板', asciiName: 'roster-template', csv: rosterTemplateCsv, xlsx: rosterTemplateXlsx },
+  logAs: 'roster upload',
+  maxBytes: ROSTER_MAX_BYTES,
+  unsupportedType: { en: 'Upload the roster as CSV (text/csv) or Excel (.xlsx)', zh: '请上传 CSV 或 Excel(.xlsx)格式的花名册' },
+  tooLarge: {
+    en: `The file is larger than ${MAX_MB} MB; split it (at most ${ROSTER_MAX_ROWS} rows a file)`,
+    zh: `文件超过${MAX_MB}MB,请拆分后上传(每个文件最多${ROSTER_MAX_ROWS}行)`,
+  },
+  params: (url) => {
+    const classId = classIdOf(url.searchParams.get('classId'));
+    return classId ? { classId } : new BadParameter('classId', { en: 'Give the class as ?classId=<TrainingClass id>', zh: '请用 ?classId= 指定培训班' });
+  },
+  upload: (deps, actor, file, { classId }) => uploadRoster(deps.prisma, deps.piiKeys, actor, { classId, ...file }),
+  present: (s) => presentUpload('RosterImport', s, { classId: encodeGlobalID('TrainingClass', s.classId) }),
+});
 
 function classIdOf(value: string | null): string | null {
   if (!value) return null;

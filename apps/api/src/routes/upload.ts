@@ -1,14 +1,17 @@
 import type http from 'node:http';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { type Actor, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '@vtc/core';
 import type { LocalizedText } from '@vtc/domain';
 import type { Logger } from 'pino';
 import { readBody } from '../http-body.ts';
-import { download, type ErrorDetails, fail, failUnauthenticated, failWith, send } from './file-http.ts';
+import { allowMethods, download, type ErrorDetails, fail, failNotFound, failUnauthenticated, failWith, GET_ONLY, send } from './file-http.ts';
 
 /**
- * File uploads and their templates, as the roster and the contribution routes take them: the route
- * describes its upload (limits, texts, query parameters, the core function to call, the answer) and
- * `handleUpload` does the HTTP part the same way for both.
+ * File uploads and their templates, as the roster and the contribution routes take them: a route
+ * describes its upload (path, templates, limits, texts, query parameters, the core function to call,
+ * the answer) and `uploadRoutes` answers its requests the same way for every upload:
+ *   GET  <path>/template.csv | template.xlsx   the templates (public: they hold no data)
+ *   POST <path>[?params]                        the upload (see handleUpload)
  */
 
 /** The content types an upload may be sent with; anything else is refused with 415. */
@@ -35,8 +38,36 @@ export interface UploadedFile {
 export interface UploadSummary {
   importId: string;
   status: string;
+  fileName: string | null;
+  format: string;
   totalRows: number;
+  processedRows: number;
+  acceptedRows: number;
+  rejectedRows: number;
+  percent: number;
   reused: boolean;
+  errors: readonly unknown[];
+}
+
+/**
+ * The answer's body: the import's global id (of GraphQL type `typename`, to poll it there), the
+ * route's own fields, then the counts every import has and its first row errors.
+ */
+export function presentUpload(typename: string, s: UploadSummary, own: object) {
+  return {
+    importId: encodeGlobalID(typename, s.importId),
+    ...own,
+    status: s.status,
+    fileName: s.fileName,
+    format: s.format,
+    totalRows: s.totalRows,
+    processedRows: s.processedRows,
+    acceptedRows: s.acceptedRows,
+    rejectedRows: s.rejectedRows,
+    percent: s.percent,
+    reused: s.reused,
+    errors: s.errors,
+  };
 }
 
 /** A query parameter the upload cannot be made with: answered 400 before the body is read. */
@@ -47,7 +78,10 @@ export class BadParameter {
   ) {}
 }
 
-export interface UploadRoute<P, S extends UploadSummary> {
+export interface UploadRoute<P, S extends UploadSummary, D extends UploadDeps> {
+  /** Where the upload is posted, e.g. '/rosters'; the templates are below it. */
+  path: string;
+  templates: UploadTemplates;
   /** The log message of a successful upload, e.g. 'roster upload'. */
   logAs: string;
   maxBytes: number;
@@ -58,9 +92,17 @@ export interface UploadRoute<P, S extends UploadSummary> {
   /** Reads the query parameters. */
   params(url: URL): P | BadParameter;
   /** The core use case. */
-  upload(actor: Actor, file: UploadedFile, params: P): Promise<S>;
+  upload(deps: D, actor: Actor, file: UploadedFile, params: P): Promise<S>;
   /** The JSON body of the answer. */
   present(summary: S): object;
+}
+
+/** The template files of an upload: `name` is the Chinese file name, `asciiName` the one for old clients. */
+export interface UploadTemplates {
+  name: string;
+  asciiName: string;
+  csv: () => Buffer;
+  xlsx: () => Promise<Buffer>;
 }
 
 export interface UploadDeps {
@@ -69,18 +111,32 @@ export interface UploadDeps {
   logger: Logger;
 }
 
+/** The handler of an upload's path and the paths below it (templates; anything else is 404). */
+export function uploadRoutes<P, S extends UploadSummary, D extends UploadDeps>(route: UploadRoute<P, S, D>) {
+  const templates = templateDownloads(route.templates);
+  return async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, deps: D): Promise<void> => {
+    if (url.pathname === `${route.path}/template.csv` || url.pathname === `${route.path}/template.xlsx`) {
+      if (!allowMethods(req, res, GET_ONLY)) return;
+      return templates(res, url.pathname.endsWith('.csv') ? 'csv' : 'xlsx');
+    }
+    if (url.pathname !== route.path) return failNotFound(res);
+    if (!allowMethods(req, res, ['POST'])) return;
+    return handleUpload(req, res, url, deps, route);
+  };
+}
+
 /**
  * Authenticates, checks the query and the content type, reads the body up to the size limit and calls
  * the use case. Answers 201 when the file was imported in the request, 202 when it was queued as a
  * job, 200 when the same file was uploaded before (the earlier import; nothing written); errors in
  * the one error body (file-http.ts). A request refused before its body is read has the body discarded.
  */
-export async function handleUpload<P, S extends UploadSummary>(
+async function handleUpload<P, S extends UploadSummary, D extends UploadDeps>(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
-  deps: UploadDeps,
-  route: UploadRoute<P, S>,
+  deps: D,
+  route: UploadRoute<P, S, D>,
 ): Promise<void> {
   const refuse = (status: number, code: 'UNAUTHENTICATED' | 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE', text: LocalizedText, details?: ErrorDetails) => {
     req.resume();
@@ -101,7 +157,7 @@ export async function handleUpload<P, S extends UploadSummary>(
     return fail(res, 422, 'VALIDATION', { en: 'The upload is empty', zh: '上传的文件是空的' }, { reason: 'EMPTY', field: 'file' });
   }
   try {
-    const summary = await route.upload(actor, { content, fileName: fileNameOf(req.headers['x-file-name']), contentType }, params);
+    const summary = await route.upload(deps, actor, { content, fileName: fileNameOf(req.headers['x-file-name']), contentType }, params);
     deps.logger.info(
       { importId: summary.importId, status: summary.status, rows: summary.totalRows, reused: summary.reused },
       route.logAs,
@@ -112,8 +168,8 @@ export async function handleUpload<P, S extends UploadSummary>(
   }
 }
 
-/** The CSV and Excel templates of an upload (public: they hold no data); the Excel file is built once. */
-export function uploadTemplates(files: { name: string; asciiName: string; csv: () => Buffer; xlsx: () => Promise<Buffer> }) {
+/** Answers the CSV and Excel templates of an upload; the Excel file is built once. */
+function templateDownloads(files: UploadTemplates) {
   let xlsx: Promise<Buffer> | undefined;
   return async (res: http.ServerResponse, format: 'csv' | 'xlsx'): Promise<void> => {
     if (format === 'csv') {
