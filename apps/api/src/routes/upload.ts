@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { type Actor, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '@vtc/core';
+import { type Actor, type ContributionImportSummary, CSV_CONTENT_TYPE, type RosterImportSummary, XLSX_CONTENT_TYPE } from '@vtc/core';
 import type { LocalizedText } from '@vtc/domain';
 import type { Logger } from 'pino';
 import { readBody } from '../http-body.ts';
@@ -34,20 +34,20 @@ export interface UploadedFile {
   contentType: string;
 }
 
-/** What the core upload functions answer, as far as the route needs it. */
-export interface UploadSummary {
-  importId: string;
-  status: string;
-  fileName: string | null;
-  format: string;
-  totalRows: number;
-  processedRows: number;
-  acceptedRows: number;
-  rejectedRows: number;
-  percent: number;
-  reused: boolean;
-  errors: readonly unknown[];
-}
+/** What the core upload functions answer and every upload's answer shows. */
+type SummaryField =
+  | 'importId'
+  | 'status'
+  | 'fileName'
+  | 'format'
+  | 'totalRows'
+  | 'processedRows'
+  | 'acceptedRows'
+  | 'rejectedRows'
+  | 'percent'
+  | 'reused'
+  | 'errors';
+export type UploadSummary = Pick<RosterImportSummary, SummaryField> | Pick<ContributionImportSummary, SummaryField>;
 
 /**
  * The answer's body: the import's global id (of GraphQL type `typename`, to poll it there), the
