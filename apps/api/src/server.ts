@@ -10,16 +10,17 @@ import { PothosValidationError } from '@pothos/core';
 import type { Config } from '@vtc/config';
 import { authenticate, type CertificateSigning, certificateSigningFrom, piiKeysFrom } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
-import { DomainError } from '@vtc/domain';
+import { isDomainError } from '@vtc/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
 import { readBody } from './http-body.ts';
-import { handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
-import { handleEmploymentFileRequest, isEmploymentFilePath } from './routes/contributions.ts';
-import { handleRosterRequest, isRosterPath } from './routes/roster.ts';
+import { type CertificateRouteDeps, handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
+import { type EmploymentRouteDeps, handleEmploymentFileRequest, isEmploymentFilePath } from './routes/contributions.ts';
+import { errorDetails, fail, failNotFound, send } from './routes/file-http.ts';
+import { handleRosterRequest, isRosterPath, type RosterRouteDeps } from './routes/roster.ts';
 import { schema } from './schema/index.ts';
 
 /** Query limits. Deliberately not exposed in error messages. */
@@ -44,6 +45,19 @@ const PASSTHROUGH_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'RATE_LIMITED',
 ]);
+
+/** What every HTTP route beside /graphql may use. */
+type RouteDeps = CertificateRouteDeps & RosterRouteDeps & EmploymentRouteDeps;
+
+/** The HTTP routes beside /graphql, by path; the first whose `matches` is true answers. */
+const ROUTES: ReadonlyArray<{
+  matches: (pathname: string) => boolean;
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, url: URL, deps: RouteDeps) => Promise<void>;
+}> = [
+  { matches: isCertificatePath, handle: handleCertificateRequest },
+  { matches: isRosterPath, handle: handleRosterRequest },
+  { matches: isEmploymentFilePath, handle: handleEmploymentFileRequest },
+];
 
 interface RequestStore {
   requestId: string;
@@ -181,54 +195,38 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('x-request-id', store.requestId);
     if (url.pathname === '/healthz') {
-      return json(res, 200, { status: 'ok' });
+      return send(res, 200, { status: 'ok' });
     }
     if (url.pathname === '/readyz') {
       const r = await readiness();
-      return json(res, r.ok ? 200 : 503, {
+      return send(res, r.ok ? 200 : 503, {
         status: r.ok ? 'ready' : draining ? 'draining' : 'not ready',
         postgres: r.postgres,
         redis: r.redis,
       });
     }
-    if (isCertificatePath(url.pathname)) {
-      return handleCertificateRequest(req, res, url, {
+    const route = ROUTES.find((r) => r.matches(url.pathname));
+    if (route) {
+      return route.handle(req, res, url, {
         prisma,
+        piiKeys,
         signing,
         publicUrl: config.PUBLIC_URL,
         actor: async () => (await buildContext(req, store)).actor,
-        rateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
+        verifyRateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
         logger: store.logger,
       });
     }
-    if (isRosterPath(url.pathname)) {
-      return handleRosterRequest(req, res, url, {
-        prisma,
-        piiKeys,
-        actor: async () => (await buildContext(req, store)).actor,
-        logger: store.logger,
-      });
-    }
-    if (isEmploymentFilePath(url.pathname)) {
-      return handleEmploymentFileRequest(req, res, url, {
-        prisma,
-        piiKeys,
-        actor: async () => (await buildContext(req, store)).actor,
-        logger: store.logger,
-      });
-    }
-    if (url.pathname !== '/graphql') {
-      return json(res, 404, { error: 'not found' });
-    }
+    if (url.pathname !== '/graphql') return failNotFound(res);
     if (req.method !== 'GET' && req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST');
-      return json(res, 405, { error: 'method not allowed' });
+      return fail(res, 405, 'METHOD_NOT_ALLOWED', { en: 'Method not allowed', zh: '不支持该请求方法' });
     }
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req, config.MAX_BODY_BYTES);
       if (raw === null) {
-        return json(res, 413, {
+        return send(res, 413, {
           errors: [{ message: 'Request body too large / 请求过大', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
         });
       }
@@ -237,7 +235,7 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch {
-          return json(res, 400, {
+          return send(res, 400, {
             errors: [{ message: 'Body is not valid JSON / 请求体不是有效的 JSON', extensions: { code: 'BAD_REQUEST' } }],
           });
         }
@@ -275,8 +273,10 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
       handle(req, res, store)
         .catch((err: unknown) => {
           store.logger.error({ err }, 'request failed');
-          if (!res.headersSent) json(res, 500, { errors: [{ message: 'Internal error', extensions: { correlationId: requestId } }] });
-          else res.end();
+          if (res.headersSent) res.end();
+          else if (req.url?.startsWith('/graphql')) {
+            send(res, 500, { errors: [{ message: 'Internal error', extensions: { correlationId: requestId } }] });
+          } else fail(res, 500, 'INTERNAL_SERVER_ERROR', { en: 'Internal error', zh: '内部错误' }, { correlationId: requestId });
         })
         .finally(() => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -332,24 +332,20 @@ function isRequestRejection(body: string): boolean {
   }
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
 function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   store: RequestStore | undefined,
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof DomainError) {
-    // A domain error thrown where no result union catches it: still a typed, stable code.
+  if (isDomainError(original)) {
+    // A domain error thrown where no result union catches it: still a typed, stable code, with the
+    // field and row the DomainError type has.
+    const { field, row } = errorDetails(original);
     return {
       message: original.message,
       path: formatted.path,
-      extensions: { code: original.code, messageZh: original.localized.zh, ...safeDetails(original) },
+      extensions: { code: original.code, messageZh: original.localized.zh, ...(field === undefined ? {} : { field }), ...(row === undefined ? {} : { row }) },
     };
   }
   if (original instanceof PothosValidationError) {
@@ -372,11 +368,4 @@ function formatError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
   };
-}
-
-function safeDetails(e: DomainError): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (typeof e.details?.field === 'string') out.field = e.details.field;
-  if (typeof e.details?.row === 'number') out.row = e.details.row;
-  return out;
 }

@@ -119,7 +119,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         concurrency: CONCURRENCY[queue],
       });
       worker.on('completed', (job, result) => {
-        // The sweeper runs every 30 s: only a sweep that did something is worth an info line.
+        // The sweeper runs often (its schedule is in @vtc/jobs): only a sweep that did something is worth an info line.
         const idleSweep = job.name === EMPLOYMENT_CHECK_SWEEP_JOB.name && result?.examined === 0 && result?.finished === 0;
         logger[idleSweep ? 'debug' : 'info']({ queue, jobId: job.id, job: job.name, result }, 'job completed');
       });

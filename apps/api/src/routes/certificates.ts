@@ -1,21 +1,23 @@
 import type http from 'node:http';
-import { type CertificatePayload, type CertificateFonts, loadCertificateFonts, parseSignature, renderCertificatePdf } from '@vtc/certificates';
-import { type Actor, type CertificateSigning, certificateScope, verifyCertificate } from '@vtc/core';
+import { type Actor, type CertificateSigning, certificatePdf, verifyCertificate } from '@vtc/core';
 import type { PrismaClient } from '@vtc/db';
 import type { Logger } from 'pino';
+import { allowMethods, download, failUnauthenticated, failWith } from './file-http.ts';
 
 /**
  * Certificate routes beside /graphql:
  *   GET /verify/<number>[?name=…]            public verification page (rate-limited, no enumeration)
  *   GET /.well-known/vtc-certificate-keys.json  the published public keys for offline verification
  *   GET /certificates/<id>.pdf              the PDF, for a signed-in user whose scope covers it
+ * Errors other than the page's own (no match, rate-limited) answer in the one error body (file-http.ts).
  */
 export interface CertificateRouteDeps {
   prisma: PrismaClient;
   signing: CertificateSigning;
   publicUrl: string | undefined;
   actor: () => Promise<Actor | null>;
-  rateLimit: () => Promise<boolean>;
+  /** True while the client may still verify (per client and minute). */
+  verifyRateLimit: () => Promise<boolean>;
   logger: Logger;
 }
 
@@ -27,8 +29,7 @@ export function isCertificatePath(path: string): boolean {
   return path === KEYS_PATH || PDF_PATH.test(path) || VERIFY_PATH.test(path);
 }
 
-let fonts: CertificateFonts | undefined;
-
+/** The base URL printed in certificates' QR codes: the configured public URL, else this request's host. */
 export function baseUrlFor(req: http.IncomingMessage, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   return `http://${req.headers.host ?? 'localhost'}`;
@@ -40,7 +41,9 @@ export async function handleCertificateRequest(
   url: URL,
   deps: CertificateRouteDeps,
 ): Promise<void> {
-  if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  if (!allowMethods(req, res, ['GET'])) return;
   if (url.pathname === KEYS_PATH) {
     res.setHeader('cache-control', 'public, max-age=3600');
     return send(res, 200, 'application/json', JSON.stringify([deps.signing.publicKey]));
@@ -52,7 +55,7 @@ export async function handleCertificateRequest(
   const name = url.searchParams.get('name');
   res.setHeader('x-robots-tag', 'noindex');
   if (name === null) return send(res, 200, 'text/html; charset=utf-8', page(number, null));
-  if (!(await deps.rateLimit())) {
+  if (!(await deps.verifyRateLimit())) {
     res.setHeader('retry-after', '60');
     return send(res, 429, 'text/html; charset=utf-8', page(number, 'RATE_LIMITED'));
   }
@@ -62,32 +65,18 @@ export async function handleCertificateRequest(
 
 async function downloadPdf(req: http.IncomingMessage, res: http.ServerResponse, id: string, deps: CertificateRouteDeps) {
   const actor = await deps.actor();
-  if (!actor) return send(res, 401, 'application/json', JSON.stringify({ error: 'login required / 请先登录' }));
-  const c = await deps.prisma.certificate.findFirst({
-    where: { AND: [{ id }, certificateScope(actor)] },
-    include: { document: true },
-  });
-  if (!c?.signedPayload || !c.signature) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found / 证书不存在' }));
-  let bytes: Buffer;
-  if (c.document?.pdf) {
-    bytes = Buffer.from(c.document.pdf);
-  } else {
-    fonts ??= loadCertificateFonts();
-    bytes = await renderCertificatePdf(c.signedPayload as unknown as CertificatePayload, parseSignature(c.signature), {
-      baseUrl: baseUrlFor(req, deps.publicUrl),
-      fonts,
-    });
+  if (!actor) return failUnauthenticated(res);
+  try {
+    const c = await certificatePdf(deps.prisma, actor, id, { baseUrl: baseUrlFor(req, deps.publicUrl) });
+    return download(res, 'application/pdf', `${c.number}.pdf`, `${c.number}.pdf`, c.pdf, 'private, no-store');
+  } catch (err) {
+    return failWith(res, err);
   }
-  res.setHeader('content-disposition', `attachment; filename="${c.number}.pdf"`);
-  res.setHeader('cache-control', 'private, no-store');
-  return send(res, 200, 'application/pdf', bytes);
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(res: http.ServerResponse, status: number, type: string, body: string): void {
   res.statusCode = status;
   res.setHeader('content-type', type);
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
   res.end(body);
 }
 

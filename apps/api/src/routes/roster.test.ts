@@ -52,7 +52,7 @@ interface UploadBody {
   rejectedRows?: number;
   reused?: boolean;
   errors?: Array<{ row: number; field: string | null; code: string; message: string; messageZh: string }>;
-  error?: { code: string; reason?: string; message: string; messageZh: string };
+  error?: { code: string; reason?: string; field?: string; row?: number; message: string; messageZh: string };
 }
 
 async function post(classGid: string | null, body: Buffer, opts: { token?: string | null; type?: string; name?: string } = {}) {
@@ -119,20 +119,21 @@ describe('roster upload', () => {
   it('imports a small CSV in the request and lists rejected rows by sheet row number and field', async () => {
     const klass = await draftClass();
     const badCheck = `${id(1).slice(0, 17)}${id(1).endsWith('0') ? '1' : '0'}`;
+    const file = csv([
+      'name,idNumber,phone,householdType,priorityGroups,备注',
+      `刘洋,${id(1)},13812345678,农村,农民工,`,
+      `陈静,${badCheck},,,,`,
+      `林木,${id(3, '2027-02-01')},,,,`,
+      `郭敏,${id(4, '1968-01-01')},,,,`,
+      `刘海,${id(1)},,,,`,
+      `黄河,${id(7)},138,,,`,
+      `何平,${id(9)},,,外来人员,`,
+      `,${id(11)},,,,`,
+      `阿依古丽·买买提,${id(12, '1996-07-01')},,城镇,,x`,
+    ]);
     const r = await post(
       klass.gid,
-      csv([
-        'name,idNumber,phone,householdType,priorityGroups,备注',
-        `刘洋,${id(1)},13812345678,农村,农民工,`,
-        `陈静,${badCheck},,,,`,
-        `林木,${id(3, '2027-02-01')},,,,`,
-        `郭敏,${id(4, '1968-01-01')},,,,`,
-        `刘海,${id(1)},,,,`,
-        `黄河,${id(7)},138,,,`,
-        `何平,${id(9)},,,外来人员,`,
-        `,${id(11)},,,,`,
-        `阿依古丽·买买提,${id(12, '1996-07-01')},,城镇,,x`,
-      ]),
+      file,
       { name: '第一期花名册.csv' },
     );
     expect(r.status).toBe(201);
@@ -150,18 +151,7 @@ describe('roster upload', () => {
 
     // The same file again: the same import, nothing new.
     const enrollments = await api.prisma.enrollment.count();
-    const again = await post(klass.gid, csv([
-      'name,idNumber,phone,householdType,priorityGroups,备注',
-      `刘洋,${id(1)},13812345678,农村,农民工,`,
-      `陈静,${badCheck},,,,`,
-      `林木,${id(3, '2027-02-01')},,,,`,
-      `郭敏,${id(4, '1968-01-01')},,,,`,
-      `刘海,${id(1)},,,,`,
-      `黄河,${id(7)},138,,,`,
-      `何平,${id(9)},,,外来人员,`,
-      `,${id(11)},,,,`,
-      `阿依古丽·买买提,${id(12, '1996-07-01')},,城镇,,x`,
-    ]));
+    const again = await post(klass.gid, file);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ importId: r.body.importId, reused: true, acceptedRows: 2 });
     expect(await api.prisma.enrollment.count()).toBe(enrollments);
@@ -240,6 +230,53 @@ describe('roster upload', () => {
     const huge = await post(klass.gid, Buffer.alloc(30 * 1024 * 1024 + 1, 0x41));
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
     expect(await api.prisma.rosterImport.count({ where: { classId: klass.id } })).toBe(0);
+  });
+});
+
+describe('one error body for every route beside /graphql', () => {
+  const errorOf = async (res: Response) => ({ status: res.status, body: (await res.json()) as UploadBody });
+  const shape = (code: string, extra: object = {}) => ({
+    error: { code, message: expect.any(String), messageZh: expect.any(String), ...extra },
+  });
+
+  it('uploads: login, parameters, content type, method and unknown paths', async () => {
+    const klass = await draftClass();
+    const anon = await post(klass.gid, csv(['姓名,身份证号']), { token: null });
+    expect(anon).toEqual({ status: 401, body: shape('UNAUTHENTICATED') });
+    expect(anon.body.error!.messageZh).toBe('请先登录');
+    expect(await post(null, csv(['姓名,身份证号']))).toEqual({ status: 400, body: shape('BAD_REQUEST', { field: 'classId' }) });
+    const region = await fetch(`${api.url}/contributions?regionCode=14`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bureau}`, 'content-type': 'text/csv' },
+      body: '身份证号',
+    });
+    expect(await errorOf(region)).toEqual({ status: 400, body: shape('BAD_REQUEST', { field: 'regionCode' }) });
+    const json = await fetch(`${api.url}/contributions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bureau}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(await errorOf(json)).toEqual({ status: 415, body: shape('UNSUPPORTED_MEDIA_TYPE') });
+    const empty = await post(klass.gid, Buffer.alloc(0));
+    expect(empty).toEqual({ status: 422, body: shape('VALIDATION', { reason: 'EMPTY', field: 'file' }) });
+    const postTemplate = await fetch(`${api.url}/rosters/template.csv`, { method: 'POST' });
+    expect(postTemplate.headers.get('allow')).toBe('GET, HEAD');
+    expect(await errorOf(postTemplate)).toEqual({ status: 405, body: shape('METHOD_NOT_ALLOWED') });
+    const getUpload = await fetch(`${api.url}/contributions`);
+    expect(getUpload.headers.get('allow')).toBe('POST');
+    expect(await errorOf(getUpload)).toEqual({ status: 405, body: shape('METHOD_NOT_ALLOWED') });
+    expect(await errorOf(await fetch(`${api.url}/rosters/nope`))).toEqual({ status: 404, body: shape('NOT_FOUND') });
+    expect(await errorOf(await fetch(`${api.url}/nope`))).toEqual({ status: 404, body: shape('NOT_FOUND') });
+  });
+
+  it('certificate PDF and verification page: login, scope, method', async () => {
+    const pdf = `${api.url}/certificates/${fx.classA}.pdf`;
+    expect(await errorOf(await fetch(pdf))).toEqual({ status: 401, body: shape('UNAUTHENTICATED') });
+    const unknown = await fetch(pdf, { headers: { authorization: `Bearer ${staff1}` } });
+    expect(await errorOf(unknown)).toEqual({ status: 404, body: shape('NOT_FOUND', { field: 'id' }) });
+    const verify = await fetch(`${api.url}/verify/S140814141002264000001`, { method: 'POST' });
+    expect(verify.headers.get('allow')).toBe('GET');
+    expect(await errorOf(verify)).toEqual({ status: 405, body: shape('METHOD_NOT_ALLOWED') });
   });
 });
 

@@ -1,9 +1,5 @@
-import { type CertificateFonts, loadCertificateFonts } from '@vtc/certificates';
 import { recordSessionRendered, renderCertificateDocument, sessionCertificateIds } from '@vtc/core';
 import { defineHandler, RENDER_CERTIFICATE_JOB, RENDER_SESSION_DONE_JOB, RENDER_SESSION_JOB } from '@vtc/jobs';
-
-/** Fonts are parsed once per worker process (see packages/certificates/src/fonts.ts). */
-let fonts: CertificateFonts | undefined;
 
 /** Plans the flow: one child per certificate, the parent runs when all are rendered. */
 export const renderSessionHandler = defineHandler(RENDER_SESSION_JOB, async ({ sessionId }, ctx) => {
@@ -23,10 +19,10 @@ export const renderSessionHandler = defineHandler(RENDER_SESSION_JOB, async ({ s
   return { sessionId, certificates: ids.length };
 });
 
+/** Renders and stores one certificate's PDF with the installed fonts (parsed once per worker process). */
 export const renderCertificateHandler = defineHandler(RENDER_CERTIFICATE_JOB, async ({ certificateId }, ctx) => {
-  fonts ??= loadCertificateFonts();
   const baseUrl = ctx.config.PUBLIC_URL ?? `http://localhost:${ctx.config.PORT}`;
-  const r = await renderCertificateDocument(ctx.prisma, certificateId, { baseUrl, fonts });
+  const r = await renderCertificateDocument(ctx.prisma, certificateId, { baseUrl });
   return r ? { certificateId, bytes: r.bytes } : { certificateId, skipped: 'unsigned' };
 });
 

@@ -1,10 +1,12 @@
 import { DOMAIN_ERROR_CODES, DomainError } from '@vtc/domain';
+import { errorDetails } from '../../routes/file-http.ts';
 import { builder } from '../builder.ts';
 
 /**
  * Expected failures are typed results: every mutation's result union includes DomainError, which
  * carries a stable `code`, a message in English and Chinese, and where it applies the field (and row).
  * Unexpected failures are GraphQL errors masked as "internal error" with a correlation id (server.ts).
+ * The HTTP routes answer the same codes, texts and details in their JSON error body (routes/file-http.ts).
  */
 export const ErrorCode = builder.enumType('ErrorCode', { values: DOMAIN_ERROR_CODES });
 
@@ -21,10 +23,7 @@ builder.objectType(DomainError, {
   fields: (t) => ({
     code: t.field({ type: ErrorCode, resolve: (e) => e.code }),
     messageZh: t.string({ resolve: (e) => e.localized.zh }),
-    field: t.string({
-      nullable: true,
-      resolve: (e) => (typeof e.details?.field === 'string' ? e.details.field : null),
-    }),
-    row: t.int({ nullable: true, resolve: (e) => (typeof e.details?.row === 'number' ? e.details.row : null) }),
+    field: t.string({ nullable: true, resolve: (e) => errorDetails(e).field ?? null }),
+    row: t.int({ nullable: true, resolve: (e) => errorDetails(e).row ?? null }),
   }),
 });
