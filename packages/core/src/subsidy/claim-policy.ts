@@ -1,20 +1,10 @@
 import type { Tx } from '@vtc/db';
-import { DomainError, isoDate, type PolicyKind, policyInForce, validatePolicy } from '@vtc/domain';
+import { DomainError, isoDate, type PolicyKind, storedPolicyInForce, validatePolicy } from '@vtc/domain';
 
 /** The published policy row of `kind` in force for the region on the basis date (ACTIVE is read as PUBLISHED). */
 export async function claimPolicyFor(tx: Tx, regionCode: string, kind: PolicyKind, basisDate: string) {
   const rows = await tx.subsidyPolicy.findMany({ where: { kind, status: { in: ['PUBLISHED', 'ACTIVE'] } } });
-  const headers = rows.map((r) => ({
-    row: r,
-    code: r.code,
-    version: r.version,
-    regionCode: r.regionCode,
-    kind: r.kind as PolicyKind,
-    status: 'PUBLISHED' as const,
-    effectiveFrom: isoDate(r.effectiveFrom),
-    effectiveTo: r.effectiveTo ? isoDate(r.effectiveTo) : null,
-  }));
-  const chosen = policyInForce(headers, { regionCode, kind, basisDate });
+  const chosen = storedPolicyInForce(rows, { regionCode, kind, basisDate });
   if (!chosen) {
     throw new DomainError(
       'INELIGIBLE',
@@ -22,5 +12,5 @@ export async function claimPolicyFor(tx: Tx, regionCode: string, kind: PolicyKin
       { field: 'policy', regionCode, basisDate },
     );
   }
-  return { row: chosen.row, policy: validatePolicy({ ...chosen, rules: chosen.row.rules }) };
+  return { row: chosen, policy: validatePolicy({ ...chosen, status: 'PUBLISHED', effectiveFrom: isoDate(chosen.effectiveFrom), effectiveTo: chosen.effectiveTo ? isoDate(chosen.effectiveTo) : null }) };
 }

@@ -16,11 +16,6 @@ import { audit } from '../shared/audit.ts';
 import { classScope } from '../shared/scope.ts';
 import { lockClass } from './filing.ts';
 
-/**
- * Transitional: subsidy/claim-filing.ts still imports `isUuid` from here. Delete this line once it
- * imports it from @vtc/db; it is not core's own helper.
- */
-export { isUuid } from '@vtc/db';
 
 /**
  * Attendance (考勤): sessions of a class and who was present at each. The rules (session checks,

@@ -25,7 +25,7 @@ import { emit } from '../shared/outbox.ts';
 import { nextSerial } from '../shared/serial.ts';
 import { lockClass } from './filing.ts';
 import { trainingRulesFor } from './policy.ts';
-import { ensureEmploymentChecks } from '../employment/checks.ts';
+import { ensureEmploymentChecks } from '../employment/ensure.ts';
 
 
 /**

@@ -1,4 +1,4 @@
-import { isCalendarDate } from '../shared/calendar-date';
+import { isCalendarDate, isoDate } from '../shared/calendar-date';
 import { DomainError } from '../shared/errors';
 import { isRegionCode, regionAncestors } from '../identifiers/region-code';
 import { isPolicyKind, type PolicyKind, type RulesByKind, validatePolicyRules } from './rules';
@@ -237,4 +237,40 @@ export function checkPolicyChange(before: PolicyDraftFields, after: PolicyDraftF
       `The end date of published policy ${label} must be on or after today (${today}) and its start (${start})`,
     );
   }
+}
+
+/** A SubsidyPolicy row as stored: status PUBLISHED or its older name ACTIVE; dates as Postgres `date` (UTC midnight) or 'YYYY-MM-DD'. */
+export interface StoredPolicyHeader {
+  code: string;
+  version: number;
+  regionCode: string;
+  kind: string;
+  status: string;
+  effectiveFrom: Date | string;
+  effectiveTo: Date | string | null;
+}
+
+function dateText(value: Date | string): string {
+  return typeof value === 'string' ? value : Number.isNaN(value.getTime()) ? '' : isoDate(value);
+}
+
+/**
+ * The stored policy `policyInForce` chooses for the query (ACTIVE is read as PUBLISHED, other
+ * statuses are never in force): the one choice that completion, claims and employment checks share,
+ * so they apply the same version for the same region and date. Throws CONFLICT as policyInForce does.
+ */
+export function storedPolicyInForce<R extends StoredPolicyHeader>(rows: readonly R[], query: PolicyQuery): R | null {
+  const headers = rows
+    .filter((row) => row.status === 'PUBLISHED' || row.status === 'ACTIVE')
+    .map((row) => ({
+      row,
+      code: row.code,
+      version: row.version,
+      regionCode: row.regionCode,
+      kind: row.kind as PolicyKind,
+      status: 'PUBLISHED' as const,
+      effectiveFrom: dateText(row.effectiveFrom),
+      effectiveTo: row.effectiveTo === null ? null : dateText(row.effectiveTo),
+    }));
+  return policyInForce(headers, query)?.row ?? null;
 }

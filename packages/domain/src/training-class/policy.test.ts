@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkWorkingAge, DEFAULT_TRAINING_RULES, storedPolicyInForce, trainingPolicyInForce, trainingRulesFrom } from './policy';
+import { storedPolicyInForce } from '../subsidy/policy';
+import { checkWorkingAge, DEFAULT_TRAINING_RULES, trainingPolicyInForce, trainingRulesFrom } from './policy';
 
 describe('trainingRulesFrom', () => {
   it('reads working age and attendance rate from policy rules', () => {
