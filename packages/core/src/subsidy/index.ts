@@ -10,3 +10,4 @@ export * from './payment-batch.ts';
 export * from './review.ts';
 export * from './workflow.ts';
 export * from './four-eyes.ts';
+export * from './notice.ts';
