@@ -63,6 +63,8 @@ export const paymentBatch: Bench = async (opts) => {
       sessionId: null,
       roles: [{ role: 'BUREAU_OFFICER', regionCode: '141000', organizationId: null, personId: null, canViewIdNumbers: false }],
     };
+    // Four eyes on money: another city officer confirms the batch paid.
+    const cityPayer: Actor = { ...city, userId: randomUUID(), username: 'linfen.payer' };
     const ids = (await prisma.subsidyClaim.findMany({ select: { id: true }, orderBy: { number: 'asc' } })).map((c) => c.id);
     const batch = await createPaymentBatch(prisma, city);
 
@@ -76,7 +78,7 @@ export const paymentBatch: Bench = async (opts) => {
     const before = await prisma.ledgerEntry.count();
     const c2 = countStatements();
     const t2 = performance.now();
-    const paid = await confirmPaymentBatchPaid(prisma, city, { batchId: batch.id, bankReference: 'ICBC-BENCH-0001' });
+    const paid = await confirmPaymentBatchPaid(prisma, cityPayer, { batchId: batch.id, bankReference: 'ICBC-BENCH-0001' });
     const confirmSeconds = (performance.now() - t2) / 1000;
     c2.stop();
     const posted = (await prisma.ledgerEntry.count()) - before;

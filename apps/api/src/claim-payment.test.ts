@@ -1,5 +1,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { hashPassword } from '@vtc/core';
 import { addDays, addWorkingDays, shanghaiDate } from '@vtc/domain';
 import { createCompletedTestClass, createFixtures, createTestCertificate, createTestPerson, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
@@ -110,7 +111,16 @@ beforeAll(async () => {
   evaluationBody = (
     await api.prisma.organization.create({ data: { name: '临汾市职业技能评价中心', kind: 'EVALUATION_BODY', regionCode: '141002', creditCode: '52141002MR00000020' } })
   ).id;
-  for (const u of ['admin', 'institution1', 'institution2', 'yaodu.bureau', 'xiangfen.bureau', 'linfen.bureau', 'shanxi.bureau', 'bayannur.bureau', 'trainee.a']) {
+  // A second Linfen city officer: four eyes on money (who opened and submitted a batch does not confirm it paid).
+  await api.prisma.user.create({
+    data: {
+      username: 'linfen.payer',
+      displayName: 'linfen.payer',
+      passwordHash: await hashPassword(TEST_PASSWORD),
+      roleBindings: { create: { role: 'BUREAU_OFFICER', regionCode: '141000' } },
+    },
+  });
+  for (const u of ['admin', 'institution1', 'institution2', 'yaodu.bureau', 'xiangfen.bureau', 'linfen.bureau', 'linfen.payer', 'shanxi.bureau', 'bayannur.bureau', 'trainee.a']) {
     tokens[u] = await api.login(u, TEST_PASSWORD);
   }
 }, 60_000);
@@ -243,8 +253,14 @@ describe('payment batches and balances', () => {
     });
     const CONFIRM = 'confirmPaymentBatchPaid(id: $id, bankReference: $ref)';
     const CARGS = '$id: ID!, $ref: String!';
-    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: '' }, 'linfen.bureau')).toMatchObject({ code: 'VALIDATION', field: 'bankReference' });
-    const paid = await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-20261201-77' }, 'linfen.bureau');
+    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: '' }, 'linfen.payer')).toMatchObject({ code: 'VALIDATION', field: 'bankReference' });
+    // Four eyes: linfen.bureau opened and submitted the batch, so another officer confirms it paid.
+    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-20261201-77' }, 'linfen.bureau')).toMatchObject({
+      code: 'FOUR_EYES',
+      messageZh: '您编制了此批次并提交了此批次,不能再确认拨付:涉及资金的操作须由另一名工作人员完成(审批分离)',
+      message: 'You created it and submitted it, so you cannot confirm this batch paid: another officer must take this step (four eyes on money)',
+    });
+    const paid = await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-20261201-77' }, 'linfen.payer');
     expect(paid).toMatchObject({ status: 'PAID', bankReference: 'ICBC-20261201-77', totalFen: 570_000, claimCount: 2, allowedActions: [] });
     expect(paid.payments).toEqual(
       expect.arrayContaining([
@@ -252,8 +268,8 @@ describe('payment batches and balances', () => {
         { amountFen: 380_000, status: 'CONFIRMED', bankReference: 'ICBC-20261201-77', claim: { id: b.id, status: 'PAID' } },
       ]),
     );
-    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-20261201-77' }, 'linfen.bureau')).toMatchObject({ status: 'PAID' });
-    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-OTHER' }, 'linfen.bureau')).toMatchObject({ code: 'CONFLICT' });
+    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-20261201-77' }, 'linfen.payer')).toMatchObject({ status: 'PAID' });
+    expect(await mutate(CONFIRM, CARGS, B, { id: batchId, ref: 'ICBC-OTHER' }, 'linfen.payer')).toMatchObject({ code: 'CONFLICT' });
     const ledger = await api.gql<{ node: { ledger: Array<{ account: string; balanceFen: number }> } }>(
       'query($id: ID!) { node(id: $id) { ... on SubsidyClaim { ledger { account balanceFen } } } }',
       { id: b.id },

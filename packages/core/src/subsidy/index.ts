@@ -9,3 +9,5 @@ export * from './payment.ts';
 export * from './payment-batch.ts';
 export * from './review.ts';
 export * from './workflow.ts';
+export * from './four-eyes.ts';
+export * from './notice.ts';

@@ -1,6 +1,7 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { isUuid, lockRow, lockRows, transaction } from '@vtc/db';
 import {
+  assertFourEyes,
   assertMayActOnClaim,
   claimTransition,
   DEFAULT_CLAIM_ACTION_LEVELS,
@@ -14,6 +15,7 @@ import {
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
+import { auditingFourEyes, batchPreparers, priorUserIds } from './four-eyes.ts';
 import { postPayments } from './journal.ts';
 import { checkBankReference, claimPaymentKey } from './payment.ts';
 import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevelsByPolicy, lockClaim } from './workflow.ts';
@@ -203,9 +205,18 @@ export async function submitPaymentBatch(prisma: PrismaClient, actor: Actor, inp
  * The bank confirms the batch paid: in one transaction every payment is CONFIRMED with the bank
  * reference, its claim's payment journal posted and the claim PAID. Confirming a PAID batch again
  * with the same reference returns it unchanged; with another reference it is a CONFLICT.
+ * Four eyes: the officer who created or submitted the batch may not confirm it paid (FOUR_EYES; the
+ * refused attempt is audited as `payment-batch.confirm-paid.refused`); the confirmation's audit row
+ * names who created and submitted it.
  */
 export async function confirmPaymentBatchPaid(prisma: PrismaClient, actor: Actor, input: { batchId: string; bankReference: string }, options: ClaimWorkflowOptions = {}) {
   const bankReference = checkBankReference(input.bankReference);
+  const at = { action: 'payment-batch.confirm-paid', entityType: 'PaymentBatch', entityId: input.batchId, step: 'CONFIRM_BATCH_PAID' } as const;
+  return auditingFourEyes(prisma, actor, at, () => confirmInTransaction(prisma, actor, { batchId: input.batchId, bankReference }, options));
+}
+
+async function confirmInTransaction(prisma: PrismaClient, actor: Actor, input: { batchId: string; bankReference: string }, options: ClaimWorkflowOptions) {
+  const bankReference = input.bankReference;
   return transaction(prisma, async (tx) => {
     const batch = await lockBatch(tx, actor, input.batchId);
     assertMayPay(actor, batch.regionCode, options);
@@ -218,6 +229,8 @@ export async function confirmPaymentBatchPaid(prisma: PrismaClient, actor: Actor
       );
     }
     const to = paymentBatchTransition(batch.status, 'CONFIRM_PAID');
+    const preparers = await batchPreparers(tx, batch);
+    assertFourEyes('CONFIRM_BATCH_PAID', actor.userId, preparers);
     const now = options.now ?? new Date();
     const payments = await tx.payment.findMany({ where: { batchId: batch.id }, orderBy: { claimId: 'asc' } });
     const claimIds = payments.map((p) => p.claimId);
@@ -258,7 +271,16 @@ export async function confirmPaymentBatchPaid(prisma: PrismaClient, actor: Actor
       entityType: 'PaymentBatch',
       entityId: batch.id,
       before: { status: batch.status },
-      after: { status: to, bankReference, totalFen: batch.totalFen, claimCount: batch.claimCount },
+      after: {
+        status: to,
+        bankReference,
+        totalFen: batch.totalFen,
+        claimCount: batch.claimCount,
+        fourEyes: {
+          createdBy: priorUserIds(preparers.filter((p) => p.step === 'CREATE_BATCH')),
+          submittedBy: priorUserIds(preparers.filter((p) => p.step === 'SUBMIT_BATCH')),
+        },
+      },
     });
     return updated;
   });

@@ -41,6 +41,8 @@ const role = (r: Partial<ActorRole> & Pick<ActorRole, 'role'>): ActorRole => ({ 
 const bureau = (regionCode: string): Actor => ({ userId: randomUUID(), username: `bureau-${regionCode}`, sessionId: null, roles: [role({ role: 'BUREAU_OFFICER', regionCode })] });
 const county = bureau('141002');
 const city = bureau('141000');
+/** A second city officer: four eyes on money (who reviewed may not approve, who prepared a batch may not confirm it paid). */
+const cityTwo = bureau('141000');
 const otherCounty = bureau('141023');
 const FRIDAY_NOON = new Date('2026-11-20T04:00:00Z'); // 12:00 in Shanghai
 
@@ -462,8 +464,8 @@ describe('payment batches', () => {
   });
 
   it('confirmed paid: every claim PAID with one payment and balanced journals, in one go; again is a no-op', async () => {
-    expect((await errorOf(confirmPaymentBatchPaid(prisma, city, { batchId, bankReference: ' ' }))).details).toEqual({ field: 'bankReference' });
-    const paid = await confirmPaymentBatchPaid(prisma, city, { batchId, bankReference: 'ICBC-PB-0001' });
+    expect((await errorOf(confirmPaymentBatchPaid(prisma, cityTwo, { batchId, bankReference: ' ' }))).details).toEqual({ field: 'bankReference' });
+    const paid = await confirmPaymentBatchPaid(prisma, cityTwo, { batchId, bankReference: 'ICBC-PB-0001' });
     expect([paid.status, paid.bankReference, paid.totalFen, paid.claimCount]).toEqual(['PAID', 'ICBC-PB-0001', 570_000n, 2]);
     for (const c of [a, b]) {
       const claim = await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: c.claimId }, include: { payments: true, ledger: true } });
@@ -476,8 +478,8 @@ describe('payment batches', () => {
       for (const personId of c.personIds) expect((await personBalance(prisma, city, personId)).outstandingFen).toBe(0n);
     }
     expect((await personBalance(prisma, city, b.personIds[0]!))).toMatchObject({ approvedFen: 190_000n, paidFen: 190_000n });
-    expect((await confirmPaymentBatchPaid(prisma, city, { batchId, bankReference: 'ICBC-PB-0001' })).id).toBe(batchId);
-    expect(await code(confirmPaymentBatchPaid(prisma, city, { batchId, bankReference: 'ICBC-PB-0002' }))).toBe('CONFLICT');
+    expect((await confirmPaymentBatchPaid(prisma, cityTwo, { batchId, bankReference: 'ICBC-PB-0001' })).id).toBe(batchId);
+    expect(await code(confirmPaymentBatchPaid(prisma, cityTwo, { batchId, bankReference: 'ICBC-PB-0002' }))).toBe('CONFLICT');
     expect(await prisma.ledgerEntry.count({ where: { claimId: { in: [a.claimId, b.claimId] }, paymentId: { not: null } } })).toBe(2 + 3);
     expect(await prisma.auditLog.count({ where: { entityId: { in: [a.claimId, b.claimId] }, action: 'claim.pay' } })).toBe(2);
   });
@@ -713,7 +715,7 @@ describe('review levels as policy data (rules.review)', () => {
     expect(await code(rejectClaim(prisma, otherCounty, { claimId, reason: '材料不全' }))).toBe('FORBIDDEN'); // a rejection at review takes the review levels
     expect(await code(reviewClaim(prisma, province, { claimId, decisions }))).toBe('FORBIDDEN'); // the default would allow a province
     expect((await reviewClaim(prisma, city, { claimId, decisions })).status).toBe('UNDER_REVIEW');
-    expect((await approveClaim(prisma, city, { claimId }, { now: FRIDAY_NOON })).status).toBe('PUBLIC_NOTICE');
+    expect((await approveClaim(prisma, cityTwo, { claimId }, { now: FRIDAY_NOON })).status).toBe('PUBLIC_NOTICE');
     expect(await code(closeNotice(prisma, province, { claimId, today: '2026-11-30' }))).toBe('FORBIDDEN');
     expect((await closeNotice(prisma, city, { claimId, today: '2026-11-30' })).status).toBe('APPROVED');
   });
@@ -732,7 +734,7 @@ describe('review levels as policy data (rules.review)', () => {
   it('paying checks the PAY levels of each claim\'s policy: a province batch cannot take a claim only the city may pay', async () => {
     const { claimId, decisions } = await xiangfenClaim();
     await reviewClaim(prisma, city, { claimId, decisions });
-    await approveClaim(prisma, city, { claimId }, { now: FRIDAY_NOON });
+    await approveClaim(prisma, cityTwo, { claimId }, { now: FRIDAY_NOON });
     await closeNotice(prisma, city, { claimId, today: '2026-11-30' });
     expect(await code(payClaim(prisma, province, { claimId, bankReference: 'SX-0001' }))).toBe('FORBIDDEN');
     const provinceBatch = await createPaymentBatch(prisma, province, {}, { now: FRIDAY_NOON });
@@ -746,6 +748,65 @@ describe('review levels as policy data (rules.review)', () => {
     // The province covers the city's batch, but the claim's policy lets only the city pay it.
     const confirm = await errorOf(confirmPaymentBatchPaid(prisma, province, { batchId: cityBatch.id, bankReference: 'SX-PB-1' }));
     expect([confirm.code, confirm.details?.field, confirm.details?.claimId]).toEqual(['FORBIDDEN', 'batchId', claimId]);
-    expect((await confirmPaymentBatchPaid(prisma, city, { batchId: cityBatch.id, bankReference: 'SX-PB-1' })).status).toBe('PAID');
+    expect((await confirmPaymentBatchPaid(prisma, cityTwo, { batchId: cityBatch.id, bankReference: 'SX-PB-1' })).status).toBe('PAID');
+  });
+});
+
+describe('four eyes on money', () => {
+  const SINGLE_LEVEL = { review: ['CITY'], approve: ['CITY'], closeNotice: ['CITY'], pay: ['CITY'] } as const;
+  const levels = { REVIEW: SINGLE_LEVEL.review, APPROVE: SINGLE_LEVEL.approve, CLOSE_NOTICE: SINGLE_LEVEL.closeNotice, PAY: SINGLE_LEVEL.pay };
+
+  async function reviewedByCity() {
+    const classId = await classWithTrainees(1);
+    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
+    const lines = await prisma.subsidyClaimLine.findMany({ where: { claimId } });
+    await reviewClaim(prisma, city, { claimId, decisions: lines.map((l) => ({ lineId: l.id, accept: true })) }, { levels });
+    return claimId;
+  }
+
+  it('single level: the city officer who reviewed cannot approve (FOUR_EYES, audited); a second city officer can, and the approval names the reviewer', async () => {
+    const claimId = await reviewedByCity();
+    const refused = await errorOf(approveClaim(prisma, city, { claimId }, { levels, now: FRIDAY_NOON }));
+    expect([refused.code, refused.details]).toEqual(['FOUR_EYES', { step: 'APPROVE_CLAIM', conflicts: ['REVIEW_CLAIM'] }]);
+    expect(refused.localized.zh).toBe('您审核了此申领,不能再审批:涉及资金的操作须由另一名工作人员完成(审批分离)');
+    expect(refused.localized.en).toBe('You reviewed it, so you cannot approve this claim: another officer must take this step (four eyes on money)');
+    expect((await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: claimId } })).status).toBe('UNDER_REVIEW');
+    const attempt = await prisma.auditLog.findMany({ where: { entityId: claimId, action: 'claim.approve.refused' } });
+    expect(attempt.map((a) => [a.actorUserId, (a.after as { code: string }).code])).toEqual([[city.userId, 'FOUR_EYES']]);
+    expect((await approveClaim(prisma, cityTwo, { claimId }, { levels, now: FRIDAY_NOON })).status).toBe('PUBLIC_NOTICE');
+    const approval = await prisma.auditLog.findFirstOrThrow({ where: { entityId: claimId, action: 'claim.approve' } });
+    expect(approval.actorUserId).toBe(cityTwo.userId);
+    expect(approval.after).toMatchObject({ status: 'PUBLIC_NOTICE', fourEyes: { reviewedBy: [city.userId] } });
+  });
+
+  it('a user with county and city bindings who reviewed as the county cannot approve as the city', async () => {
+    const both: Actor = { userId: randomUUID(), username: 'both', sessionId: null, roles: [role({ role: 'BUREAU_OFFICER', regionCode: '141002' }), role({ role: 'BUREAU_OFFICER', regionCode: '141000' })] };
+    const classId = await classWithTrainees(1);
+    const { claimId } = await fileClaim(prisma, staff, { kind: 'TRAINING', classId }, FRIDAY_NOON);
+    const lines = await prisma.subsidyClaimLine.findMany({ where: { claimId } });
+    await reviewClaim(prisma, both, { claimId, decisions: lines.map((l) => ({ lineId: l.id, accept: true })) });
+    expect(await code(approveClaim(prisma, both, { claimId }, { now: FRIDAY_NOON }))).toBe('FOUR_EYES');
+    expect((await approveClaim(prisma, city, { claimId }, { now: FRIDAY_NOON })).status).toBe('PUBLIC_NOTICE');
+  });
+
+  it('whoever created or submitted a batch cannot confirm it paid; a third officer can, and the confirmation names them', async () => {
+    const cityThree = bureau('141000');
+    const c = await approved(1);
+    const bt = await createPaymentBatch(prisma, city);
+    await addClaimsToBatch(prisma, city, { batchId: bt.id, claimIds: [c.claimId] });
+    await submitPaymentBatch(prisma, cityTwo, { batchId: bt.id });
+    const byCreator = await errorOf(confirmPaymentBatchPaid(prisma, city, { batchId: bt.id, bankReference: 'ICBC-4E-1' }));
+    expect([byCreator.code, byCreator.details]).toEqual(['FOUR_EYES', { step: 'CONFIRM_BATCH_PAID', conflicts: ['CREATE_BATCH'] }]);
+    expect(byCreator.localized.zh).toContain('您编制了此批次,不能再确认拨付');
+    const bySubmitter = await errorOf(confirmPaymentBatchPaid(prisma, cityTwo, { batchId: bt.id, bankReference: 'ICBC-4E-1' }));
+    expect([bySubmitter.code, bySubmitter.details?.conflicts]).toEqual(['FOUR_EYES', ['SUBMIT_BATCH']]);
+    expect((await prisma.paymentBatch.findUniqueOrThrow({ where: { id: bt.id } })).status).toBe('SUBMITTED');
+    expect((await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: c.claimId } })).status).toBe('APPROVED');
+    const refusals = await prisma.auditLog.findMany({ where: { entityId: bt.id, action: 'payment-batch.confirm-paid.refused' }, orderBy: { id: 'asc' } });
+    expect(refusals.map((r) => r.actorUserId)).toEqual([city.userId, cityTwo.userId]);
+    expect((await confirmPaymentBatchPaid(prisma, cityThree, { batchId: bt.id, bankReference: 'ICBC-4E-1' })).status).toBe('PAID');
+    const confirmation = await prisma.auditLog.findFirstOrThrow({ where: { entityId: bt.id, action: 'payment-batch.confirm-paid' } });
+    expect(confirmation.actorUserId).toBe(cityThree.userId);
+    expect(confirmation.after).toMatchObject({ fourEyes: { createdBy: [city.userId], submittedBy: [cityTwo.userId] } });
   });
 });

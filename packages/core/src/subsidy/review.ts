@@ -2,6 +2,7 @@ import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
 import {
   approvalPostings,
+  assertFourEyes,
   assertMayActOnClaim,
   assertNoOpenObjections,
   assertNoticeEnded,
@@ -18,6 +19,7 @@ import {
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
 import { workingCalendar } from './calendar.ts';
+import { auditingFourEyes, claimReviewers, priorUserIds } from './four-eyes.ts';
 import { acceptedLines, payableAccountOf, postJournal } from './journal.ts';
 import { bureauRegions, type ClaimWorkflowOptions, checkReason, claimLevels, lockClaim } from './workflow.ts';
 
@@ -108,12 +110,21 @@ export async function reviewClaim(
 
 /**
  * Approval (a city by default; the levels of the claim's policy): the claim goes on public notice
- * (公示) from today for 5 working days.
+ * (公示) from today for 5 working days. Four eyes: an officer who reviewed the claim may not approve
+ * it, whatever the levels (FOUR_EYES; the refused attempt is audited as `claim.approve.refused`),
+ * and the approval's audit row names the reviewers.
  */
 export async function approveClaim(prisma: PrismaClient, actor: Actor, input: { claimId: string }, options: ClaimWorkflowOptions = {}) {
+  const at = { action: 'claim.approve', entityType: 'SubsidyClaim', entityId: input.claimId, step: 'APPROVE_CLAIM' } as const;
+  return auditingFourEyes(prisma, actor, at, () => approveInTransaction(prisma, actor, input, options));
+}
+
+async function approveInTransaction(prisma: PrismaClient, actor: Actor, input: { claimId: string }, options: ClaimWorkflowOptions) {
   return transaction(prisma, async (tx) => {
     const claim = await lockClaim(tx, actor, input.claimId);
     const to = await step(tx, actor, claim, 'APPROVE', options);
+    const reviewers = await claimReviewers(tx, claim.id);
+    assertFourEyes('APPROVE_CLAIM', actor.userId, reviewers);
     const now = options.now ?? new Date();
     const startsOn = shanghaiDate(now);
     const { endsOn } = publicNoticeWindow(startsOn, options.calendar ?? (await workingCalendar(tx, startsOn)));
@@ -126,7 +137,7 @@ export async function approveClaim(prisma: PrismaClient, actor: Actor, input: { 
       entityType: 'SubsidyClaim',
       entityId: claim.id,
       before: { status: claim.status },
-      after: { status: to, noticeStartsOn: startsOn, noticeEndsOn: endsOn },
+      after: { status: to, noticeStartsOn: startsOn, noticeEndsOn: endsOn, fourEyes: { reviewedBy: priorUserIds(reviewers) } },
     });
     return updated;
   });

@@ -13,6 +13,8 @@ export const DOMAIN_ERROR_CODES = [
   'INELIGIBLE',
   'CAPACITY_EXCEEDED',
   'SCHEDULE_CONFLICT',
+  /** Four eyes on money: the officer who prepared a step (reviewed a claim, created or submitted a payment batch) may not complete it. */
+  'FOUR_EYES',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -26,6 +26,11 @@ import {
   claimTransition,
   mayActOnClaim,
   publicNoticeWindow,
+  assertFourEyes,
+  fourEyesConflicts,
+  type FourEyesPrior,
+  type FourEyesPriorStep,
+  type FourEyesStep,
 } from './claim-workflow';
 import { claimActionLevelsOf } from './rules';
 
@@ -341,5 +346,40 @@ describe('payment batches', () => {
   });
   it('numbers batches per region and year', () => {
     expect(paymentBatchNumber('141000', 2026, 7)).toBe('PB-141000-2026-0007');
+  });
+});
+
+describe('four eyes on money: who prepared a step may not complete it', () => {
+  const A = 'user-a';
+  const B = 'user-b';
+  it.each<[string, FourEyesStep, string, FourEyesPrior[], FourEyesPriorStep[]]>([
+    ['the reviewer approves', 'APPROVE_CLAIM', A, [{ step: 'REVIEW_CLAIM', userId: A }], ['REVIEW_CLAIM']],
+    ['another officer approves', 'APPROVE_CLAIM', B, [{ step: 'REVIEW_CLAIM', userId: A }], []],
+    ['one of two reviewers approves', 'APPROVE_CLAIM', B, [{ step: 'REVIEW_CLAIM', userId: A }, { step: 'REVIEW_CLAIM', userId: B }], ['REVIEW_CLAIM']],
+    ['nobody reviewed (nothing recorded)', 'APPROVE_CLAIM', A, [], []],
+    ['a system step bars no one', 'APPROVE_CLAIM', A, [{ step: 'REVIEW_CLAIM', userId: null }], []],
+    ['creating a batch does not bar approving a claim', 'APPROVE_CLAIM', A, [{ step: 'CREATE_BATCH', userId: A }], []],
+    ['the creator confirms paid', 'CONFIRM_BATCH_PAID', A, [{ step: 'CREATE_BATCH', userId: A }, { step: 'SUBMIT_BATCH', userId: B }], ['CREATE_BATCH']],
+    ['the submitter confirms paid', 'CONFIRM_BATCH_PAID', B, [{ step: 'CREATE_BATCH', userId: A }, { step: 'SUBMIT_BATCH', userId: B }], ['SUBMIT_BATCH']],
+    ['creator and submitter confirms paid', 'CONFIRM_BATCH_PAID', A, [{ step: 'CREATE_BATCH', userId: A }, { step: 'SUBMIT_BATCH', userId: A }], ['CREATE_BATCH', 'SUBMIT_BATCH']],
+    ['a third officer confirms paid', 'CONFIRM_BATCH_PAID', 'user-c', [{ step: 'CREATE_BATCH', userId: A }, { step: 'SUBMIT_BATCH', userId: B }], []],
+    ['reviewing a claim does not bar confirming a batch', 'CONFIRM_BATCH_PAID', A, [{ step: 'REVIEW_CLAIM', userId: A }], []],
+  ])('%s', (_name, step, userId, prior, conflicts) => {
+    expect(fourEyesConflicts(step, userId, prior)).toEqual(conflicts);
+    if (conflicts.length === 0) {
+      expect(() => assertFourEyes(step, userId, prior)).not.toThrow();
+    } else {
+      let error: unknown;
+      try {
+        assertFourEyes(step, userId, prior);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      const d = error as DomainError;
+      expect([d.code, d.details]).toEqual(['FOUR_EYES', { step, conflicts }]);
+      expect(d.localized.zh).toContain('审批分离');
+      expect(d.localized.en).toContain('another officer');
+    }
   });
 });

@@ -309,6 +309,61 @@ export function assertObjectionResolvable(status: ClaimWorkflowStatus): void {
   }
 }
 
+// ───────────── four eyes on money (审批分离) ─────────────
+
+/**
+ * The steps that release public money and the earlier steps whose officer may not take them:
+ * whoever reviewed a claim (decided any of its lines) may not approve it, and whoever created or
+ * submitted a payment batch may not confirm it paid. The rule is on the person (user), not the
+ * bureau level, so it holds for single-level policies too (a city that reviews and approves needs
+ * two city officers) and for a user with several bureau bindings.
+ */
+export type FourEyesStep = 'APPROVE_CLAIM' | 'CONFIRM_BATCH_PAID';
+export type FourEyesPriorStep = 'REVIEW_CLAIM' | 'CREATE_BATCH' | 'SUBMIT_BATCH';
+
+export const FOUR_EYES_BARRED: Readonly<Record<FourEyesStep, readonly FourEyesPriorStep[]>> = {
+  APPROVE_CLAIM: ['REVIEW_CLAIM'],
+  CONFIRM_BATCH_PAID: ['CREATE_BATCH', 'SUBMIT_BATCH'],
+};
+
+/** Who did an earlier step (from the audit log or a column); a null user (system) bars no one. */
+export interface FourEyesPrior {
+  step: FourEyesPriorStep;
+  userId: string | null;
+}
+
+const FOUR_EYES_TEXT: Record<FourEyesStep, { zh: string; en: string }> = {
+  APPROVE_CLAIM: { zh: '审批', en: 'approve this claim' },
+  CONFIRM_BATCH_PAID: { zh: '确认拨付', en: 'confirm this batch paid' },
+};
+const PRIOR_TEXT: Record<FourEyesPriorStep, { zh: string; en: string }> = {
+  REVIEW_CLAIM: { zh: '审核了此申领', en: 'reviewed it' },
+  CREATE_BATCH: { zh: '编制了此批次', en: 'created it' },
+  SUBMIT_BATCH: { zh: '提交了此批次', en: 'submitted it' },
+};
+
+/** The earlier steps of `userId` that bar it from `step` (empty: the user may act). */
+export function fourEyesConflicts(step: FourEyesStep, userId: string, prior: readonly FourEyesPrior[]): FourEyesPriorStep[] {
+  const barred = FOUR_EYES_BARRED[step];
+  const found = prior.filter((p) => p.userId !== null && p.userId === userId && barred.includes(p.step)).map((p) => p.step);
+  return [...new Set(found)];
+}
+
+/** Throws FOUR_EYES when `userId` did an earlier step that bars it from `step`. */
+export function assertFourEyes(step: FourEyesStep, userId: string, prior: readonly FourEyesPrior[]): void {
+  const conflicts = fourEyesConflicts(step, userId, prior);
+  if (conflicts.length === 0) return;
+  const did = { zh: conflicts.map((c) => PRIOR_TEXT[c].zh).join('并'), en: conflicts.map((c) => PRIOR_TEXT[c].en).join(' and ') };
+  throw new DomainError(
+    'FOUR_EYES',
+    {
+      zh: `您${did.zh},不能再${FOUR_EYES_TEXT[step].zh}:涉及资金的操作须由另一名工作人员完成(审批分离)`,
+      en: `You ${did.en}, so you cannot ${FOUR_EYES_TEXT[step].en}: another officer must take this step (four eyes on money)`,
+    },
+    { step, conflicts },
+  );
+}
+
 // ───────────── the ledger: journals for approval and payment ─────────────
 
 export type LedgerDirection = 'DEBIT' | 'CREDIT';

@@ -33,3 +33,4 @@ export * from './money';
 export * from './policy';
 export * from './rules';
 export * from './claim-workflow';
+export * from './public-notice';

@@ -7,6 +7,8 @@ import { TrainingClass } from '../training-class/training-class.ts';
 import { Person } from '../person/person.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
 import { StaffTrainingBatch } from '../staff-training/staff-training.ts';
+// The public notice query lives beside the claim (no import in schema/index.ts needed).
+import './notice.ts';
 
 /** Subsidy claims (补贴申领): filing, the claim with its explained lines, and the persons excluded. */
 
