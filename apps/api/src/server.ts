@@ -18,6 +18,7 @@ import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
 import { readBody } from './http-body.ts';
 import { type CertificateRouteDeps, handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
+import { handleNoticeRequest, isNoticePath, type NoticeRouteDeps } from './routes/notices.ts';
 import { type EmploymentRouteDeps, handleEmploymentFileRequest, isEmploymentFilePath } from './routes/contributions.ts';
 import { errorDetails, fail, failNotFound, send } from './routes/file-http.ts';
 import { handleRosterRequest, isRosterPath, type RosterRouteDeps } from './routes/roster.ts';
@@ -47,7 +48,7 @@ const PASSTHROUGH_CODES = new Set([
 ]);
 
 /** What every HTTP route beside /graphql may use. */
-type RouteDeps = CertificateRouteDeps & RosterRouteDeps & EmploymentRouteDeps;
+type RouteDeps = CertificateRouteDeps & RosterRouteDeps & EmploymentRouteDeps & NoticeRouteDeps;
 
 /** The HTTP routes beside /graphql, by path; the first whose `matches` is true answers. */
 const ROUTES: ReadonlyArray<{
@@ -55,6 +56,7 @@ const ROUTES: ReadonlyArray<{
   handle: (req: http.IncomingMessage, res: http.ServerResponse, url: URL, deps: RouteDeps) => Promise<void>;
 }> = [
   { matches: isCertificatePath, handle: handleCertificateRequest },
+  { matches: isNoticePath, handle: handleNoticeRequest },
   { matches: isRosterPath, handle: handleRosterRequest },
   { matches: isEmploymentFilePath, handle: handleEmploymentFileRequest },
 ];
@@ -214,6 +216,7 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         publicUrl: config.PUBLIC_URL,
         actor: async () => (await buildContext(req, store)).actor,
         verifyRateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
+        noticeRateLimit: () => rateLimit('notice', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
         logger: store.logger,
       });
     }

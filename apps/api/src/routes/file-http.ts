@@ -51,6 +51,7 @@ export const HTTP_STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   INELIGIBLE: 400,
   CAPACITY_EXCEEDED: 409,
   SCHEDULE_CONFLICT: 400,
+  FOUR_EYES: 403,
 };
 
 /** The status of a domain error; a file in a format no reader knows is 415 whatever its code. */

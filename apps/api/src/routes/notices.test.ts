@@ -183,7 +183,7 @@ describe('the /notices page', () => {
         res.statusCode = 404;
         return void res.end();
       }
-      handleNoticeRequest(req, res, url, { prisma: api.prisma, rateLimit: async () => allowed }).catch((e) => {
+      handleNoticeRequest(req, res, url, { prisma: api.prisma, noticeRateLimit: async () => allowed }).catch((e) => {
         res.statusCode = 500;
         res.end(String(e));
       });

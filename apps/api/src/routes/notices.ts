@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 export interface NoticeRouteDeps {
   prisma: PrismaClient;
   /** Counts the request against the client's quota; false once spent. */
-  rateLimit: () => Promise<boolean>;
+  noticeRateLimit: () => Promise<boolean>;
   logger?: Logger;
 }
 
@@ -41,7 +41,7 @@ export async function handleNoticeRequest(req: http.IncomingMessage, res: http.S
     return send(res, 200, 'text/html; charset=utf-8', layout('公示 Public notice', regionForm('')));
   }
   const regionCode = m[1]!;
-  if (!(await deps.rateLimit())) {
+  if (!(await deps.noticeRateLimit())) {
     res.setHeader('retry-after', '60');
     return send(res, 429, 'text/html; charset=utf-8', layout('公示 Public notice', '<p class="bad">查询过于频繁,请一分钟后再试 / Too many requests; try again in a minute.</p>'));
   }
