@@ -26,7 +26,7 @@ import { audit, auditMany } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 import { enrollmentScope, hasRole } from '../shared/scope.ts';
 import { InAppNotificationSender, type NotificationSender, type OutgoingNotification } from '../notification/sender.ts';
-import { type SqlSession, sqlTransaction } from '../shared/pg-session.ts';
+import { type SqlSession, sqlTransaction } from '@vtc/db';
 import { nextSerial } from '../shared/serial.ts';
 import { claimLineRow, claimNumber, historyOf, insertClaimLines } from '../subsidy/claim-filing.ts';
 
