@@ -1,5 +1,6 @@
 import { runContributionImport } from '@vtc/core';
 import { CONTRIBUTION_IMPORT_JOB, defineHandler } from '@vtc/jobs';
+import { isDomainError } from '@vtc/domain';
 import { UnrecoverableError } from 'bullmq';
 
 /**
@@ -27,9 +28,7 @@ export const contributionImportHandler = defineHandler(CONTRIBUTION_IMPORT_JOB, 
     };
   } catch (err) {
     // Messages of domain errors are bilingual rule texts, never row data.
-    if (err instanceof Error && err.name === 'DomainError') {
-      throw new UnrecoverableError(`${(err as Error & { code?: string }).code}: ${err.message}`);
-    }
+    if (isDomainError(err)) throw new UnrecoverableError(`${err.code}: ${err.message}`);
     throw err;
   }
 });
