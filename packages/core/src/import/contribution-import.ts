@@ -19,7 +19,7 @@ import { emit } from '../shared/outbox.ts';
 import { idNumberHasher, type PiiKeys } from '../shared/pii.ts';
 import { type ParsedContributionFile, parseContributionFile } from './contribution-file.ts';
 import { deleteImportFile, loadImportFile, storeImportFile } from './import-file.ts';
-import { advanceImport, cleanFileName, fileSha256, type ImportJobOptions, type ImportStatus, runImportJob } from './import-run.ts';
+import { advanceImport, cleanFileName, fileSha256, type ImportJobOptions, type ImportStatus, runImportJob, uploaderActor } from './import-run.ts';
 
 /**
  * Social-insurance contribution (社保缴费) import by a bureau, for its region.
@@ -354,14 +354,7 @@ export async function runContributionImport(
   if (!imp) throw notFound('ContributionImport', '缴费导入记录');
   if (imp.status === 'SUCCEEDED') return summary(imp, true);
   const today = options.today ?? new Date();
-  const actor: Actor | null = imp.createdById
-    ? {
-        userId: imp.createdById,
-        username: '',
-        sessionId: null,
-        roles: [{ role: 'BUREAU_OFFICER', regionCode: imp.regionCode, organizationId: null, personId: null, canViewIdNumbers: false }],
-      }
-    : null;
+  const actor = uploaderActor(imp.createdById, { role: 'BUREAU_OFFICER', organizationId: null, regionCode: imp.regionCode });
   const done = await runImportJob(
     prisma,
     {

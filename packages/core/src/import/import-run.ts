@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type PrismaClient, type SqlSession, type Tx, lockRow, transaction } from '@vtc/db';
 import { DomainError, importPercent, isDomainError } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
+import type { Actor, ActorRole } from '../shared/actor.ts';
 
 /**
  * The steps every tabular import (rosters, contribution files) takes the same way: the upload's file
@@ -58,6 +59,11 @@ export async function advanceImport(
     [importId, chunk.to, outcome.accepted, rejected, JSON.stringify(errors.slice(0, storedErrors)), storedErrors, chunk.from],
   );
   return moved.length === 1;
+}
+
+/** The uploader, as the job's audit row names them (the one role they uploaded in); null when unknown. */
+export function uploaderActor(userId: string | null, role: Pick<ActorRole, 'role' | 'organizationId' | 'regionCode'>): Actor | null {
+  return userId ? { userId, username: '', sessionId: null, roles: [{ ...role, personId: null, canViewIdNumbers: false }] } : null;
 }
 
 export interface ImportJobOptions {

@@ -15,7 +15,7 @@ import { audit } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 import type { PiiKeys } from '../shared/pii.ts';
 import { deleteImportFile, loadImportFile, storeImportFile } from './import-file.ts';
-import { cleanFileName, fileSha256, type ImportJobOptions, runImportJob } from './import-run.ts';
+import { cleanFileName, fileSha256, type ImportJobOptions, runImportJob, uploaderActor } from './import-run.ts';
 import { importChunk, prepareChunk, runChunks } from './roster-chunk.ts';
 import { assertEnrollable, lockUploadableClass, uploadableClass, validationContext } from './roster-class.ts';
 import { parseRosterFile } from './roster-file.ts';
@@ -266,14 +266,7 @@ export async function runRosterImport(
   if (!imp) throw notFound('RosterImport', '导入记录');
   if (imp.status === 'SUCCEEDED') return rosterImportSummary(imp, true);
   const chunks = chunkConnections(prisma);
-  const actor: Actor | null = imp.createdById
-    ? {
-        userId: imp.createdById,
-        username: '',
-        sessionId: null,
-        roles: [{ role: 'INSTITUTION_STAFF', organizationId: imp.class.institutionId, regionCode: null, personId: null, canViewIdNumbers: false }],
-      }
-    : null;
+  const actor = uploaderActor(imp.createdById, { role: 'INSTITUTION_STAFF', organizationId: imp.class.institutionId, regionCode: null });
   try {
     const finished = await runImportJob(
       prisma,
