@@ -4,6 +4,7 @@ import {
   type ImportTableSpec,
   importFileError,
   isDomainError,
+  isoDate,
   looksLikeHeader,
   type RawImportRow,
 } from '@vtc/domain';
@@ -239,7 +240,7 @@ export function cellText(value: unknown): string {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
   if (typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : isoDate(value);
   if (typeof value === 'object') {
     const v = value as { richText?: Array<{ text?: string }>; text?: unknown; result?: unknown; error?: unknown };
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text ?? '').join('').trim();
