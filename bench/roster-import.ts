@@ -7,15 +7,14 @@ import { promisify } from 'node:util';
 import { configWith } from '@vtc/config';
 import {
   type Actor,
-  encryptIdNumber,
-  idNumberHash,
   piiKeysFrom,
+  residentIdSealer,
   runRosterImport,
   uploadRoster,
 } from '@vtc/core';
 import { createPrisma } from '@vtc/db';
 import { createTestDatabase } from '@vtc/db/testing';
-import { DEFAULT_TRAINING_RULES, makeResidentId, maskResidentId, validateTraineeInput } from '@vtc/domain';
+import { DEFAULT_TRAINING_RULES, makeResidentId, validateTraineeInput } from '@vtc/domain';
 import type { Bench } from './index.ts';
 
 const run = promisify(execFile);
@@ -94,17 +93,19 @@ export const rosterImport: Bench = async (opts) => {
     const rules = DEFAULT_TRAINING_RULES;
     const csvField = (v: string | null) => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
     const copyLines: string[] = [];
+    const sealId = residentIdSealer(keys);
     for (let i = 0; i < total; i++) {
       const [name, idNumber, phone, householdType, priorityGroups] = lines[i + 1]!.split(',');
       const v = validateTraineeInput({ name, idNumber, phone, householdType, priorityGroups }, { today: new Date(), rules });
       if (!v.ok) throw new Error('bench row invalid');
       const x = v.value;
+      const sealed = sealId(x.idNumber);
       copyLines.push(
         [
           x.name,
-          encryptIdNumber(keys, x.idNumber),
-          idNumberHash(keys, x.idNumber),
-          maskResidentId(x.idNumber),
+          sealed.idNumberCipher,
+          sealed.idNumberHash,
+          sealed.idNumberMasked,
           x.birthDate,
           x.sex,
           x.originRegionCode,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { parseContributionFile, validateContributionRows } from '@vtc/core';
+import { parseContributionFile } from '@vtc/core';
+import { validateContributionRows } from '@vtc/domain';
 import { bayannurContributionCsv, CONTRIBUTION_DEMO_FILE } from './contribution-file.ts';
 import { generatePeople } from './people.ts';
 

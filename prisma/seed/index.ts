@@ -4,12 +4,10 @@ import {
   type CertificateSigning,
   certificatePayload,
   certificateSigningFrom,
-  encryptIdNumber,
-  idNumberHash,
   type PiiKeys,
+  residentIdSealer,
 } from '@vtc/core';
 import { type PrismaClient, type Tx, transaction } from '@vtc/db';
-import { maskResidentId } from '@vtc/domain';
 import argon2 from 'argon2';
 import { ACCOUNT_SEEDS } from './accounts.ts';
 import { LABOUR_BRANDS } from './brands.ts';
@@ -107,12 +105,11 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
   // Slow or CPU-bound work before the transaction opens.
   const people = generatePeople();
   const passwordHash = await argon2.hash(options.demoPassword, { type: argon2.argon2id });
+  const sealId = residentIdSealer(options.piiKeys);
   const personRows = people.map((p) => ({
     id: personId(p.index),
     name: p.name,
-    idNumberCipher: encryptIdNumber(options.piiKeys, p.idNumber),
-    idNumberHash: idNumberHash(options.piiKeys, p.idNumber),
-    idNumberMasked: maskResidentId(p.idNumber),
+    ...sealId(p.idNumber),
     birthDate: day(p.birthDate),
     sex: p.sex,
     originRegionCode: p.originRegionCode,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configWith } from '@vtc/config';
-import { type Actor, encryptIdNumber, idNumberHash, piiKeysFrom, uploadContributions } from '@vtc/core';
+import { type Actor, piiKeysFrom, sealResidentId, uploadContributions } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { makeCreditCode, makeResidentId } from '@vtc/domain';
@@ -38,9 +38,7 @@ beforeAll(async () => {
   await prisma.person.create({
     data: {
       name: '王芳',
-      idNumberCipher: encryptIdNumber(ctx.piiKeys, id),
-      idNumberHash: idNumberHash(ctx.piiKeys, id),
-      idNumberMasked: '150802********3680',
+      ...sealResidentId(ctx.piiKeys, id),
       birthDate: new Date('1995-03-09T00:00:00Z'),
       sex: 'FEMALE',
       originRegionCode: '150802',

@@ -1,5 +1,5 @@
 import type { Config } from '@vtc/config';
-import { createPrisma } from '@vtc/db';
+import { closeSqlSessions, createPrisma } from '@vtc/db';
 import {
   closeQueues,
   closeRedis,
@@ -18,7 +18,7 @@ import {
   startOutboxRelay,
   upsertJobSchedulers,
 } from '@vtc/jobs';
-import { closeSqlSessions, piiKeysFrom } from '@vtc/core';
+import { piiKeysFrom } from '@vtc/core';
 import { FlowProducer, type FlowJob, Worker } from 'bullmq';
 import { HANDLERS } from './handlers/index.ts';
 import { createProcessor, type WorkerHooks } from './processor.ts';

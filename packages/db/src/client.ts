@@ -1,13 +1,26 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type * from './generated/prisma/client.ts';
 
+const pgConfigs = new WeakMap<PrismaClient, pg.ClientConfig>();
+
 /** A Prisma client running through node-postgres (no native query engine). */
 export function createPrisma(databaseUrl: string, options: { max?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
-  return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter });
+  pgConfigs.set(prisma, { connectionString: databaseUrl });
+  return prisma;
+}
+
+/**
+ * The node-postgres settings a client made by createPrisma connects with (for the raw sessions of
+ * pg-session.ts), or null for a client built some other way.
+ */
+export function pgConfigOf(prisma: PrismaClient): pg.ClientConfig | null {
+  return pgConfigs.get(prisma) ?? null;
 }
 
 /** The interactive-transaction client handed to use cases. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
+// Hand-written rather than `prisma migrate`: Prisma's migrate needs a native engine download, unavailable offline.
 /**
  * Applies prisma/migrations in order with plain SQL over node-postgres: no Prisma engine, no
  * download. Bookkeeping uses Prisma's own `_prisma_migrations` table and checksum (sha256 of

@@ -1,6 +1,6 @@
 import { runContributionImport } from '@vtc/core';
 import { CONTRIBUTION_IMPORT_JOB, defineHandler } from '@vtc/jobs';
-import { UnrecoverableError } from 'bullmq';
+import { failFastOnDomainError } from './fail-fast.ts';
 
 /**
  * Runs (or resumes) a queued contribution import. A DomainError (file gone or unreadable) fails the
@@ -26,10 +26,6 @@ export const contributionImportHandler = defineHandler(CONTRIBUTION_IMPORT_JOB, 
       rejectedRows: result.rejectedRows,
     };
   } catch (err) {
-    // Messages of domain errors are bilingual rule texts, never row data.
-    if (err instanceof Error && err.name === 'DomainError') {
-      throw new UnrecoverableError(`${(err as Error & { code?: string }).code}: ${err.message}`);
-    }
-    throw err;
+    failFastOnDomainError(err);
   }
 });

@@ -1,6 +1,6 @@
 import { runRosterImport } from '@vtc/core';
 import { defineHandler, ROSTER_IMPORT_JOB } from '@vtc/jobs';
-import { UnrecoverableError } from 'bullmq';
+import { failFastOnDomainError } from './fail-fast.ts';
 
 /**
  * Runs (or resumes) a queued roster import. A DomainError (class no longer takes enrollments, file
@@ -26,10 +26,6 @@ export const rosterImportHandler = defineHandler(ROSTER_IMPORT_JOB, async (paylo
       rejectedRows: result.rejectedRows,
     };
   } catch (err) {
-    // Messages of domain errors are bilingual rule texts, never row data.
-    if (err instanceof Error && err.name === 'DomainError') {
-      throw new UnrecoverableError(`${(err as Error & { code?: string }).code}: ${err.message}`);
-    }
-    throw err;
+    failFastOnDomainError(err);
   }
 });

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { type PrismaClient, type Tx, transaction } from '@vtc/db';
 import { assertCalendarDate, DEFAULT_REMINDER_DAYS, DomainError, decideEmployment, type EmploymentDecision, reminderWanted } from '@vtc/domain';
 import { InAppNotificationSender, type NotificationSender } from '../notification/sender.ts';
-import { sqlTransaction } from '../shared/pg-session.ts';
+import { sqlTransaction } from '@vtc/db';
 import { evidenceOf } from './person-evidence.ts';
 import { publishedPoliciesSql, rulesResolver } from './policies.ts';
 import { activeStaffOf, sendReminders } from './reminders.ts';

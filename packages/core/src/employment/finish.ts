@@ -1,7 +1,7 @@
 import { lockRow, type PrismaClient, type Tx, transaction } from '@vtc/db';
 import { assertCalendarDate, type ClaimBasis, type ContributionMonth, claimNumber, computeClaim, contractEvidence, DomainError, type EvidenceRecord } from '@vtc/domain';
 import { auditMany } from '../shared/audit.ts';
-import type { SqlSession } from '../shared/pg-session.ts';
+import type { SqlSession } from '@vtc/db';
 import { nextSerial } from '../shared/serial.ts';
 import { claimLineRow, historyOf, insertClaimLines } from '../subsidy/index.ts';
 import { evidenceOf } from './person-evidence.ts';

@@ -1,5 +1,5 @@
 import type { ContributionMonth, EvidenceRecord } from '@vtc/domain';
-import type { SqlSession } from '../shared/pg-session.ts';
+import type { SqlSession } from '@vtc/db';
 import { idList } from './sql.ts';
 
 /** The evidence of employment of these persons, as the domain decides on it: their records and contribution months. */

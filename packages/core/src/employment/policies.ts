@@ -1,6 +1,6 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { type EmploymentRules, employmentRulesInForce, type PolicyKind, type SubsidyPolicy, validatePolicy } from '@vtc/domain';
-import type { SqlSession } from '../shared/pg-session.ts';
+import type { SqlSession } from '@vtc/db';
 
 /**
  * The subsidy policies the employment checks read: which checkpoints to ensure (ensure.ts), the uplift

@@ -1,6 +1,6 @@
 import type { Tx } from '@vtc/db';
 import type { NotificationSender, OutgoingNotification } from '../notification/sender.ts';
-import type { SqlSession } from '../shared/pg-session.ts';
+import type { SqlSession } from '@vtc/db';
 import { EMPLOYMENT_REMINDER_KIND } from './constants.ts';
 import { idList } from './sql.ts';
 

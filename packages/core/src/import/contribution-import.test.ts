@@ -5,9 +5,9 @@ import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError, makeCreditCode, makeResidentId } from '@vtc/domain';
 import ExcelJS from 'exceljs';
 import type { Actor } from '../shared/actor.ts';
-import { parseContributionFile, validateContributionRow, yuanToFen } from './contribution-file.ts';
+import { parseContributionFile } from './contribution-file.ts';
 import { FileContributionFeed, runContributionImport, uploadContributions } from './contribution-import.ts';
-import { encryptIdNumber, idNumberHash, type PiiKeys } from '../shared/pii.ts';
+import { type PiiKeys, sealResidentId } from '../shared/pii.ts';
 
 /**
  * The social-insurance contribution import against the real Postgres: row rules (table-driven), the
@@ -49,9 +49,7 @@ beforeAll(async () => {
     prisma.person.create({
       data: {
         name,
-        idNumberCipher: encryptIdNumber(keys, id),
-        idNumberHash: idNumberHash(keys, id),
-        idNumberMasked: `${id.slice(0, 6)}********${id.slice(-4)}`,
+        ...sealResidentId(keys, id),
         birthDate: new Date(`${birth}T00:00:00Z`),
         sex: 'FEMALE',
         originRegionCode: '150802',
@@ -69,59 +67,7 @@ afterAll(async () => {
 const HEADER = '身份证号,单位统一社会信用代码,缴费月份,险种,缴费金额(元),缴费基数(元)';
 const csv = (...lines: string[]) => Buffer.from(`${[HEADER, ...lines].join('\r\n')}\r\n`, 'utf8');
 
-describe('row rules', () => {
-  const ok = { row: 2, idNumber: ID_A, employerCreditCode: EMPLOYER, month: '202604', insuranceType: '养老', amount: '412.80', wageBase: '5160' };
-  it.each([
-    ['missing ID', { idNumber: undefined }, 'idNumber', 'REQUIRED'],
-    ['bad ID check character', { idNumber: `${ID_A.slice(0, 17)}${ID_A.endsWith('0') ? '1' : '0'}` }, 'idNumber', 'CHECKSUM'],
-    ['ID stored as a number by Excel', { idNumber: '150802199503090000', idNumberWasNumeric: true }, 'idNumber', 'NUMERIC_CELL'],
-    ['credit code of 17 chars', { employerCreditCode: EMPLOYER.slice(0, 17) }, 'employerCreditCode', 'FORMAT'],
-    ['month 13', { month: '202613' }, 'month', 'FORMAT'],
-    ['month after the current one', { month: '202612' }, 'month', 'MONTH_RANGE'],
-    ['month before 2010', { month: '200912' }, 'month', 'MONTH_RANGE'],
-    ['unknown insurance type', { insuranceType: '生育' }, 'insuranceType', 'UNKNOWN_TYPE'],
-    ['amount with 3 decimals', { amount: '12.345' }, 'amount', 'FORMAT'],
-    ['amount zero', { amount: '0' }, 'amount', 'AMOUNT_RANGE'],
-    ['amount above 100,000 yuan', { amount: '100000.01' }, 'amount', 'AMOUNT_RANGE'],
-    ['wage base not a number', { wageBase: 'abc' }, 'wageBase', 'FORMAT'],
-  ])('%s → %s %s', (_name, change, field, code) => {
-    const outcome = validateContributionRow({ ...ok, ...change } as never, today);
-    expect(outcome.ok).toBe(false);
-    if (outcome.ok) return;
-    expect(outcome.errors).toEqual([expect.objectContaining({ row: 2, field, code })]);
-    expect(outcome.errors[0]!.messageZh.length).toBeGreaterThan(3);
-  });
-
-  it.each([
-    ['养老', 'PENSION'],
-    ['失业保险', 'UNEMPLOYMENT'],
-    ['工伤', 'WORK_INJURY'],
-    ['基本医疗保险', 'MEDICAL'],
-    ['MEDICAL', 'MEDICAL'],
-  ])('险种 %s → %s', (text, type) => {
-    const outcome = validateContributionRow({ ...ok, insuranceType: text }, today);
-    expect(outcome.ok && outcome.value.insuranceType).toBe(type);
-  });
-
-  it.each([
-    ['412.80', 41280],
-    ['412.8', 41280],
-    ['1,234.5', 123450],
-    ['¥5160', 516000],
-    ['0.01', 1],
-    ['1e3', null],
-    ['-5', null],
-  ])('yuan %s → %s fen', (text, fen) => {
-    expect(yuanToFen(text)).toBe(fen);
-  });
-
-  it('accepts 2026-04 and 2026年4月 as the month, and an empty wage base', () => {
-    for (const month of ['2026-04', '2026年4月', '202604']) {
-      const outcome = validateContributionRow({ ...ok, month, wageBase: undefined }, today);
-      expect(outcome.ok && [outcome.value.month, outcome.value.wageBaseFen]).toEqual(['202604', null]);
-    }
-  });
-});
+// The row rules (table-driven) are in packages/domain/src/import/contribution.test.ts.
 
 describe('whole-file refusals write nothing', () => {
   it('a missing required column refuses the file naming it', async () => {

@@ -1,30 +1,31 @@
-import { createHash } from 'node:crypto';
-import { type PrismaClient, type Tx, transaction } from '@vtc/db';
-import { DomainError } from '@vtc/domain';
-import { OUTBOX_EVENT_TYPES } from '@vtc/jobs';
-import { isBureauCovering, notFound } from '../shared/access.ts';
-import type { Actor } from '../shared/actor.ts';
-import { audit } from '../shared/audit.ts';
+import { isUniqueViolation, type PrismaClient, prismaSqlSession, type Tx, transaction } from '@vtc/db';
 import {
   CONTRIBUTION_CHUNK_ROWS,
   CONTRIBUTION_INLINE_MAX_ROWS,
   CONTRIBUTION_STORED_ERRORS,
   type ContributionRowError,
+  contributionImportPercent,
+  DomainError,
+  isDomainError,
   monthKey,
-  type ParsedContributionFile,
-  parseContributionFile,
   type RawContributionRow,
   validateContributionRows,
-} from './contribution-file.ts';
+} from '@vtc/domain';
+import { OUTBOX_EVENT_TYPES } from '@vtc/jobs';
+import { isBureauCovering, notFound } from '../shared/access.ts';
+import type { Actor } from '../shared/actor.ts';
+import { audit } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 import { idNumberHasher, type PiiKeys } from '../shared/pii.ts';
-import { openImportFile, sealImportFile } from './roster-import.ts';
+import { type ParsedContributionFile, parseContributionFile } from './contribution-file.ts';
+import { deleteImportFile, loadImportFile, storeImportFile } from './import-file.ts';
+import { advanceImport, cleanFileName, fileSha256, type ImportJobOptions, type ImportStatus, runImportJob, uploaderActor } from './import-run.ts';
 
 /**
  * Social-insurance contribution (社保缴费) import by a bureau, for its region.
  *
  * Semantics: VALID ROWS IN, KNOWN PERSONS ONLY.
- * - Every row is validated (contribution-file.ts); rejected rows are listed with row, field, code and
+ * - Every row is validated (domain import/contribution.ts); rejected rows are listed with row, field, code and
  *   reason (zh/en). A row repeating an earlier row's person, employer, month and type is rejected.
  * - Valid rows whose ID number (keyed hash) matches no Person are counted as `unmatchedRows` and not
  *   stored: the platform holds data of its own trainees only (PIPL data minimisation); the agency's
@@ -76,7 +77,9 @@ export class FileContributionFeed implements ContributionFeed {
 
 // ───────────────────────────── summary ─────────────────────────────
 
-export type ContributionImportStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export { contributionImportPercent };
+
+export type ContributionImportStatus = ImportStatus;
 
 export interface ContributionImportSummary {
   importId: string;
@@ -95,7 +98,7 @@ export interface ContributionImportSummary {
   reused: boolean;
 }
 
-interface ImportRow {
+interface ContributionImportRow {
   id: string;
   regionCode: string;
   status: ContributionImportStatus;
@@ -110,13 +113,10 @@ interface ImportRow {
   failureReason: string | null;
 }
 
-export function contributionImportPercent(i: { status: string; totalRows: number; processedRows: number }): number {
-  if (i.status === 'SUCCEEDED') return 100;
-  if (i.totalRows <= 0) return 0;
-  return Math.min(100, Math.floor((i.processedRows * 100) / i.totalRows));
-}
+/** Row errors returned in a summary (the import keeps up to CONTRIBUTION_STORED_ERRORS). */
+const CONTRIBUTION_RESPONSE_ERRORS = 1_000;
 
-function summary(i: ImportRow, reused: boolean): ContributionImportSummary {
+function summary(i: ContributionImportRow, reused: boolean): ContributionImportSummary {
   return {
     importId: i.id,
     regionCode: i.regionCode,
@@ -129,7 +129,7 @@ function summary(i: ImportRow, reused: boolean): ContributionImportSummary {
     unmatchedRows: i.unmatchedRows,
     rejectedRows: i.rejectedRows,
     percent: contributionImportPercent(i),
-    errors: (Array.isArray(i.rowErrors) ? (i.rowErrors as ContributionRowError[]) : []).slice(0, 1000),
+    errors: (Array.isArray(i.rowErrors) ? (i.rowErrors as ContributionRowError[]) : []).slice(0, CONTRIBUTION_RESPONSE_ERRORS),
     failureReason: i.failureReason,
     reused,
   };
@@ -174,14 +174,6 @@ function importRegion(actor: Actor, given: string | null | undefined): string {
   return bureaus[0]!;
 }
 
-function cleanFileName(name: string | null | undefined, format: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strip control characters from a header value
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 200);
-  return cleaned || `contributions.${format}`;
-}
-
-const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
-
 /**
  * Upload a contribution file for a region. Small files are imported before this returns
  * (SUCCEEDED); larger ones are stored encrypted and queued (PENDING) through the outbox.
@@ -196,7 +188,7 @@ export async function uploadContributions(
   const regionCode = importRegion(actor, input.regionCode);
   const region = await prisma.region.findUnique({ where: { code: regionCode }, select: { code: true } });
   if (!region) throw notFound('Region', '行政区划');
-  const sha = createHash('sha256').update(input.content).digest('hex');
+  const sha = fileSha256(input.content);
   const existing = await prisma.contributionImport.findUnique({ where: { regionCode_fileSha256: { regionCode, fileSha256: sha } } });
   if (existing && existing.status !== 'FAILED') return summary(existing, true);
 
@@ -216,7 +208,7 @@ export async function uploadContributions(
       : tx.contributionImport.create({
           data: {
             regionCode,
-            fileName: cleanFileName(input.fileName, parsed.format),
+            fileName: cleanFileName(input.fileName, `contributions.${parsed.format}`),
             fileSha256: sha,
             format: parsed.format,
             status,
@@ -232,9 +224,10 @@ export async function uploadContributions(
           const imp = await start(tx, 'RUNNING');
           const rows = await collect(feed, regionCode);
           const seen = new Map<string, number>();
+          const hash = idNumberHasher(keys);
           validateContributionRows(rows.slice(0, imp.processedRows), today, seen);
           for (let from = imp.processedRows; from < rows.length; from += CONTRIBUTION_CHUNK_ROWS) {
-            await importChunk(tx, keys, imp.id, rows, from, Math.min(rows.length, from + CONTRIBUTION_CHUNK_ROWS), seen, today);
+            await importChunk(tx, hash, imp.id, rows, from, Math.min(rows.length, from + CONTRIBUTION_CHUNK_ROWS), seen, today);
           }
           return summary(await finish(tx, imp.id, actor), false);
         },
@@ -243,8 +236,7 @@ export async function uploadContributions(
     }
     const queued = await transaction(prisma, async (tx) => {
       const imp = await start(tx, 'PENDING');
-      const sealed = sealImportFile(keys, imp.id, input.content).toString('base64');
-      await tx.$executeRaw`UPDATE "ContributionImport" SET content = decode(${sealed}, 'base64') WHERE id = ${imp.id}::uuid`;
+      await storeImportFile(tx, keys, 'contribution', imp.id, input.content);
       await emit(tx, { type: CONTRIBUTION_EVENTS.requested, aggregateType: 'ContributionImport', aggregateId: imp.id, payload: { regionCode } });
       return imp;
     });
@@ -268,12 +260,11 @@ async function collect(feed: ContributionFeed, regionCode: string): Promise<RawC
 
 /**
  * Validates rows [from, to), upserts the matched ones in one statement and moves the import's
- * counters, all in the caller's transaction. The counter update is conditional on processedRows
- * = from, so a chunk can never be counted twice.
+ * counters, all in the caller's transaction (advanceImport: a chunk is never counted twice).
  */
 async function importChunk(
   tx: Tx,
-  keys: PiiKeys,
+  hash: (idNumber: string) => string,
   importId: string,
   rows: readonly RawContributionRow[],
   from: number,
@@ -282,7 +273,6 @@ async function importChunk(
   today: Date,
 ): Promise<void> {
   const outcomes = validateContributionRows(rows.slice(from, to), today, seen);
-  const hash = idNumberHasher(keys);
   const errors: ContributionRowError[] = [];
   const input: Array<{ h: string; c: string; m: string; t: string; a: number; w: number | null }> = [];
   for (const o of outcomes) {
@@ -311,26 +301,20 @@ async function importChunk(
       SELECT count(*)::int AS accepted FROM up`;
     accepted = r?.accepted ?? 0;
   }
-  const unmatched = input.length - accepted;
-  const rejected = outcomes.length - input.length;
-  const moved = await tx.$executeRaw`
-    UPDATE "ContributionImport"
-       SET "processedRows" = ${to}, "acceptedRows" = "acceptedRows" + ${accepted},
-           "unmatchedRows" = "unmatchedRows" + ${unmatched}, "rejectedRows" = "rejectedRows" + ${rejected},
-           status = 'RUNNING',
-           "rowErrors" = "rowErrors" || coalesce(
-             (SELECT jsonb_agg(x.e ORDER BY x.i) FROM jsonb_array_elements(${JSON.stringify(errors.slice(0, CONTRIBUTION_STORED_ERRORS))}::jsonb)
-                     WITH ORDINALITY AS x(e, i)
-               WHERE x.i <= ${CONTRIBUTION_STORED_ERRORS} - jsonb_array_length("ContributionImport"."rowErrors")), '[]'::jsonb)
-     WHERE id = ${importId}::uuid AND "processedRows" = ${from} AND status <> 'SUCCEEDED'`;
-  if (moved !== 1) throw new Error(`contribution import ${importId}: chunk at row ${from} was already imported`);
+  const outcome = { accepted, unmatched: input.length - accepted, errors };
+  if (!(await advanceImport(prismaSqlSession(tx), 'ContributionImport', importId, { from, to }, outcome, CONTRIBUTION_STORED_ERRORS))) {
+    throw new Error(`contribution import ${importId}: chunk at row ${from} was already imported`);
+  }
 }
 
-async function finish(tx: Tx, importId: string, actor: Actor | null): Promise<ImportRow> {
+/** Mark the import SUCCEEDED, drop its stored file, write the audit row and the outbox event. */
+async function finish(tx: Tx, importId: string, actor: Actor | null): Promise<ContributionImportRow> {
   const imp = await tx.contributionImport.update({
     where: { id: importId },
-    data: { status: 'SUCCEEDED', finishedAt: new Date(), content: null, failureReason: null },
+    data: { status: 'SUCCEEDED', finishedAt: new Date(), failureReason: null },
+    omit: { content: true },
   });
+  await deleteImportFile(tx, 'contribution', importId);
   const counts = {
     regionCode: imp.regionCode,
     format: imp.format,
@@ -351,15 +335,9 @@ async function finish(tx: Tx, importId: string, actor: Actor | null): Promise<Im
 
 // ───────────────────────────── the job ─────────────────────────────
 
-export interface RunContributionImportOptions {
+export interface RunContributionImportOptions extends ImportJobOptions {
   today?: Date;
   chunkRows?: number;
-  /** Called after each committed chunk (the job reports it with job.updateProgress). */
-  onProgress?: (p: { percent: number; processedRows: number; totalRows: number }) => Promise<void> | void;
-  /** Test hook after each committed chunk; throwing simulates a crash between chunks. */
-  afterChunk?: (p: { processedRows: number }) => Promise<void> | void;
-  /** Mark the import FAILED on any error (the job's last attempt); otherwise only on DomainErrors. */
-  failOnAnyError?: boolean;
 }
 
 /**
@@ -372,65 +350,48 @@ export async function runContributionImport(
   importId: string,
   options: RunContributionImportOptions = {},
 ): Promise<ContributionImportSummary> {
-  const imp = await prisma.contributionImport.findUnique({
-    where: { id: importId },
-    omit: { content: true },
-  });
+  const imp = await prisma.contributionImport.findUnique({ where: { id: importId }, omit: { content: true } });
   if (!imp) throw notFound('ContributionImport', '缴费导入记录');
   if (imp.status === 'SUCCEEDED') return summary(imp, true);
   const today = options.today ?? new Date();
-  try {
-    const [stored] = await prisma.$queryRaw<Array<{ content: string | null }>>`
-      SELECT encode(content, 'base64') AS content FROM "ContributionImport" WHERE id = ${importId}::uuid`;
-    if (!stored?.content) {
-      throw new DomainError('NOT_FOUND', { zh: '导入文件已不存在,请重新上传', en: 'The uploaded file is no longer stored; upload it again' });
-    }
-    const content = openImportFile(keys, importId, Buffer.from(stored.content, 'base64'));
-    const feed = await FileContributionFeed.fromFile(content, { fileName: imp.fileName });
-    const rows = await collect(feed, imp.regionCode);
-    if (imp.status !== 'RUNNING' || imp.totalRows !== rows.length) {
-      await prisma.contributionImport.update({ where: { id: importId }, data: { status: 'RUNNING', totalRows: rows.length } });
-    }
-    const seen = new Map<string, number>();
-    validateContributionRows(rows.slice(0, imp.processedRows), today, seen);
-    const size = options.chunkRows ?? CONTRIBUTION_CHUNK_ROWS;
-    for (let from = imp.processedRows; from < rows.length; from += size) {
-      const to = Math.min(rows.length, from + size);
-      await transaction(prisma, (tx) => importChunk(tx, keys, importId, rows, from, to, seen, today), { timeoutMs: 60_000 });
-      await options.onProgress?.({
-        processedRows: to,
-        totalRows: rows.length,
-        percent: contributionImportPercent({ status: 'RUNNING', processedRows: to, totalRows: rows.length }),
-      });
-      await options.afterChunk?.({ processedRows: to });
-    }
-    const actor: Actor | null = imp.createdById
-      ? {
-          userId: imp.createdById,
-          username: '',
-          sessionId: null,
-          roles: [{ role: 'BUREAU_OFFICER', regionCode: imp.regionCode, organizationId: null, personId: null, canViewIdNumbers: false }],
+  const actor = uploaderActor(imp.createdById, { role: 'BUREAU_OFFICER', organizationId: null, regionCode: imp.regionCode });
+  const done = await runImportJob(
+    prisma,
+    {
+      table: 'ContributionImport',
+      importId,
+      imp,
+      fileGone: { zh: '导入文件已不存在,请重新上传', en: 'The uploaded file is no longer stored; upload it again' },
+      async readRows() {
+        const content = await loadImportFile(prisma, keys, 'contribution', importId);
+        return content && collect(await FileContributionFeed.fromFile(content, { fileName: imp.fileName }), imp.regionCode);
+      },
+      async importRows(rows, from, committed) {
+        const seen = new Map<string, number>();
+        validateContributionRows(rows.slice(0, from), today, seen);
+        const hash = idNumberHasher(keys);
+        const size = options.chunkRows ?? CONTRIBUTION_CHUNK_ROWS;
+        for (let at = from; at < rows.length; at += size) {
+          const to = Math.min(rows.length, at + size);
+          await transaction(prisma, (tx) => importChunk(tx, hash, importId, rows, at, to, seen, today), { timeoutMs: 60_000 });
+          await committed(to);
         }
-      : null;
-    const done = await transaction(prisma, async (tx) => {
-      const [row] = await tx.$queryRaw<Array<{ status: string }>>`
-        SELECT status::text AS status FROM "ContributionImport" WHERE id = ${importId}::uuid FOR UPDATE`;
-      if (row?.status === 'SUCCEEDED') return tx.contributionImport.findUniqueOrThrow({ where: { id: importId }, omit: { content: true } });
-      return finish(tx, importId, actor);
-    });
-    return summary(done, false);
-  } catch (err) {
-    if (err instanceof DomainError || options.failOnAnyError) {
-      await prisma.contributionImport.updateMany({
-        where: { id: importId, status: { not: 'SUCCEEDED' } },
-        data: {
-          status: 'FAILED',
-          finishedAt: new Date(),
-          content: null,
-          failureReason: err instanceof DomainError ? `${err.code}: ${err.localized.zh} / ${err.message}` : 'internal error',
-        },
-      });
-    }
-    throw err;
-  }
+      },
+      finish: (tx) => finish(tx, importId, actor),
+      reread: (tx) => tx.contributionImport.findUniqueOrThrow({ where: { id: importId }, omit: { content: true } }),
+      fail: async (err) => {
+        await prisma.contributionImport.updateMany({
+          where: { id: importId, status: { not: 'SUCCEEDED' } },
+          data: {
+            status: 'FAILED',
+            finishedAt: new Date(),
+            content: null,
+            failureReason: isDomainError(err) ? `${err.code}: ${err.localized.zh} / ${err.message}` : 'internal error',
+          },
+        });
+      },
+    },
+    options,
+  );
+  return summary(done, false);
 }

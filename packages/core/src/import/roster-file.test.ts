@@ -4,13 +4,13 @@ import { DomainError, makeResidentId } from '@vtc/domain';
 import ExcelJS from 'exceljs';
 import {
   detectRosterFormat,
-  forEachCsvRecord,
   parseRosterCsv,
   parseRosterFile,
   parseRosterXlsx,
   rosterTemplateCsv,
   rosterTemplateXlsx,
 } from './roster-file.ts';
+import { forEachCsvRecord } from './tabular-file.ts';
 
 const id1 = makeResidentId({ regionCode: '141002', birthDate: '1990-05-17', sequence: 11 });
 const id2 = makeResidentId({ regionCode: '141002', birthDate: '1992-03-01', sequence: 22 });

@@ -1,36 +1,33 @@
-import { pipeline } from 'node:stream/promises';
-import type { PrismaClient, Tx } from '@vtc/db';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { PgConnection, type PrismaClient, pgConfigOf, prismaSqlSession, type SqlSession, type Tx, transaction } from '@vtc/db';
 
 /**
- * The connections a roster import writes through. A chunk is loaded into a session-local staging
- * table (TEMP, emptied at every commit) and moved into Person and Enrollment by set-based SQL:
- * - the job opens its own node-postgres connections (same database and settings as the Prisma
- *   client) and fills the staging table with COPY FROM STDIN: Prisma passes one 1 MB parameter
- *   ~6× slower than node-postgres, and COPY is the cheapest way into Postgres;
- * - the upload request imports small files inside its Prisma transaction: the same rows go in as
- *   one text parameter, split in SQL.
- * Either way the chunk's SQL is the same (see importChunk in roster-import.ts).
+ * Where a roster chunk is written. A chunk is loaded into a session-local staging table (TEMP, emptied
+ * at every commit) and moved into Person and Enrollment by set-based SQL:
+ * - the job opens its own node-postgres connections (@vtc/db PgConnection, same database and settings
+ *   as the Prisma client) and fills the staging table with COPY FROM STDIN, the cheapest way into
+ *   Postgres;
+ * - the upload request imports small files inside its Prisma transaction: the same rows go in as one
+ *   text parameter, split in SQL.
+ * Either way the chunk's SQL is the same (see roster-chunk.ts).
  */
 
 /** A chunk's connection: plain SQL with $n parameters, and the bulk load of the staging table. */
-export interface ChunkSql {
-  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+export interface ChunkSql extends SqlSession {
   /** Replace the staging table's rows with these COPY text lines (see STAGE_COLUMNS). */
   stage(lines: string): Promise<void>;
 }
 
 /**
- * The staging table, in COPY text format order: row number, the new person's id, the enrollment's
- * id, name, ID cipher, ID hash, masked ID, birth date, sex, origin region, phone, household type,
- * priority groups; `pid` (a known person) is
+ * The staging table, in COPY text format order: the row number, the new person's id, the enrollment's
+ * id, the person's fields, and the priority groups; `known_person_id` (a person already registered) is
  * filled in SQL when the class is nearly full.
  */
-const STAGE_COLUMNS = 'i, id, eid, n, c, h, m, b, s, r, p, ht, g';
+const STAGE_COLUMNS =
+  'row_no, person_id, enrollment_id, name, id_cipher, id_hash, id_masked, birth_date, sex, origin_region, phone, household_type, priority_groups';
 const stageTable = (onCommit: 'DELETE ROWS' | 'DROP') => `CREATE TEMP TABLE roster_stage (
-  i int NOT NULL, id uuid NOT NULL, eid uuid NOT NULL, n text NOT NULL, c text NOT NULL, h char(64) NOT NULL, m char(18) NOT NULL, b date NOT NULL,
-  s "Sex" NOT NULL, r char(6) NOT NULL, p text, ht "HouseholdType", g "PriorityGroup"[] NOT NULL, pid uuid
+  row_no int NOT NULL, person_id uuid NOT NULL, enrollment_id uuid NOT NULL, name text NOT NULL, id_cipher text NOT NULL,
+  id_hash char(64) NOT NULL, id_masked char(18) NOT NULL, birth_date date NOT NULL, sex "Sex" NOT NULL, origin_region char(6) NOT NULL,
+  phone text, household_type "HouseholdType", priority_groups "PriorityGroup"[] NOT NULL, known_person_id uuid
 ) ON COMMIT ${onCommit}`;
 
 /** Text COPY's NULL. */
@@ -44,7 +41,7 @@ export const COPY_NULL = '\\N';
 export async function prismaChunkSql(tx: Tx): Promise<ChunkSql> {
   await tx.$executeRawUnsafe('SET LOCAL synchronous_commit TO off');
   return {
-    query: <T>(sql: string, params: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params),
+    ...prismaSqlSession(tx),
     async stage(lines) {
       // Dropped at commit: nothing stays behind on the pooled connection.
       await tx.$executeRawUnsafe(stageTable('DROP'));
@@ -61,71 +58,71 @@ export async function prismaChunkSql(tx: Tx): Promise<ChunkSql> {
   };
 }
 
-/**
- * node-postgres settings of the Prisma client's adapter (@prisma/adapter-pg keeps the pool config it
- * was built with), or null when the client runs some other way; the job then imports through Prisma.
- */
-export function pgConfigOf(prisma: PrismaClient): pg.ClientConfig | null {
-  const adapter = (prisma as unknown as { _engineConfig?: { adapter?: { config?: unknown } } })._engineConfig?.adapter;
-  const config = adapter?.config;
-  if (!config || typeof config !== 'object') return null;
-  const c = config as pg.PoolConfig;
-  if (!c.connectionString && !c.host && !c.database) return null;
-  const { max: _max, idleTimeoutMillis: _idle, ...client } = c;
-  return client;
+const CHUNK_TIMEOUT_MS = 120_000;
+
+/** Runs one chunk transaction. */
+export type InTransaction = <T>(fn: (sql: ChunkSql) => Promise<T>) => Promise<T>;
+
+/** The job's chunk transactions, and the connection its stored file is read through. */
+export interface ChunkConnections {
+  inTransaction: InTransaction;
+  /** A connection to read the stored file through (the Prisma client when there is no node-postgres). */
+  reader(): Promise<Tx | PgConnection>;
+  close(): Promise<void>;
 }
 
-/** One node-postgres connection of the job, with its staging table. */
-export class PgChunkConnection implements ChunkSql {
-  private constructor(private readonly client: pg.Client) {}
-
-  static async open(config: pg.ClientConfig): Promise<PgChunkConnection> {
-    const client = new pg.Client(config);
-    client.on('error', () => undefined); // a dead connection fails its running query; nothing else to do
-    await client.connect();
-    try {
+/**
+ * The job's chunk transactions: on its own node-postgres connections (one per chunk in flight,
+ * opened on first use) when the Prisma client was made by createPrisma, else Prisma transactions.
+ * A connection whose transaction failed is closed, not reused.
+ */
+export function chunkConnections(prisma: PrismaClient): ChunkConnections {
+  const config = pgConfigOf(prisma);
+  if (!config) {
+    return {
+      reader: async () => prisma,
+      inTransaction: (fn) => transaction(prisma, async (tx) => fn(await prismaChunkSql(tx)), { timeoutMs: CHUNK_TIMEOUT_MS }),
+      close: async () => undefined,
+    };
+  }
+  const idle: PgConnection[] = [];
+  const all = new Set<PgConnection>();
+  const acquire = async () => {
+    let conn = idle.pop();
+    if (!conn) {
       // Emptied at every commit (and a rolled-back chunk's rows are gone with it).
-      await client.query(stageTable('DELETE ROWS'));
-    } catch (err) {
-      await client.end().catch(() => undefined);
-      throw err;
+      conn = await PgConnection.open(config, stageTable('DELETE ROWS'));
+      all.add(conn);
     }
-    return new PgChunkConnection(client);
-  }
-
-  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.client.query(sql, params as unknown[])).rows as T[];
-  }
-
-  async stage(lines: string): Promise<void> {
-    const copy = this.client.query(copyFrom(`COPY roster_stage (${STAGE_COLUMNS}) FROM STDIN`));
-    await pipeline(
-      (function* () {
-        yield Buffer.from(lines, 'utf8');
-      })(),
-      copy,
-    );
-  }
-
-  /** Run `fn` in one transaction: committed if it resolves, rolled back if it throws. */
-  async transaction<T>(fn: (sql: ChunkSql) => Promise<T>, timeoutMs: number): Promise<T> {
-    // One round trip. A lost commit after a crash is redone from processedRows, which commits (or
-    // not) with the rows: no need to wait for the WAL flush. The chunk statements run for tens of
-    // milliseconds: compiling them with JIT would cost more than it saves.
-    await this.client.query(
-      `BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}; SET LOCAL synchronous_commit TO off; SET LOCAL jit = off`,
-    );
-    try {
-      const result = await fn(this);
-      await this.client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
-  }
+    return conn;
+  };
+  const chunkSql = (conn: PgConnection): ChunkSql => ({
+    query: (sql, params) => conn.query(sql, params),
+    stage: (lines) => conn.copyIn(`COPY roster_stage (${STAGE_COLUMNS}) FROM STDIN`, lines),
+  });
+  return {
+    async reader() {
+      const conn = await acquire();
+      idle.push(conn);
+      return conn;
+    },
+    async inTransaction(fn) {
+      const conn = await acquire();
+      try {
+        // A lost commit after a crash is redone from processedRows, which commits (or not) with the rows.
+        const result = await conn.transaction(() => fn(chunkSql(conn)), { timeoutMs: CHUNK_TIMEOUT_MS, asyncCommit: true });
+        idle.push(conn);
+        return result;
+      } catch (err) {
+        all.delete(conn);
+        await conn.close();
+        throw err;
+      }
+    },
+    async close() {
+      await Promise.all([...all].map((c) => c.close()));
+      all.clear();
+      idle.length = 0;
+    },
+  };
 }

@@ -2,7 +2,6 @@ export * from './access.ts';
 export * from './actor.ts';
 export * from './audit.ts';
 export * from './outbox.ts';
-export * from './pg-session.ts';
 export * from './pii.ts';
 export * from './scope.ts';
 export * from './serial.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { decryptIdNumber, encryptIdNumber, idNumberHash, idNumberHasher, type PiiKeys } from './pii.ts';
+import { maskResidentId } from '@vtc/domain';
+import { decryptIdNumber, encryptIdNumber, idNumberHash, idNumberHasher, type PiiKeys, residentIdSealer, sealResidentId } from './pii.ts';
 
 describe('pii', () => {
   const keys: PiiKeys = { encryptionKey: randomBytes(32), hashKey: randomBytes(32) };
@@ -21,5 +22,16 @@ describe('pii', () => {
     const b = encryptIdNumber(keys, '141002199005170011');
     expect(a).not.toBe(b);
     expect(decryptIdNumber(keys, a)).toBe('141002199005170011');
+  });
+
+  it.each(['141002199005170011', '14100219900517001X', '150802199503094568'])('sealResidentId and residentIdSealer give a decryptable cipher, the keyed hash and the mask of %s', (id) => {
+    const sealer = residentIdSealer(keys);
+    const many = Array.from({ length: 300 }, () => sealer(id)); // more than one draw of IVs
+    for (const sealed of [sealResidentId(keys, id), ...many]) {
+      expect(decryptIdNumber(keys, sealed.idNumberCipher)).toBe(id);
+      expect(sealed.idNumberHash).toBe(idNumberHash(keys, id));
+      expect(sealed.idNumberMasked).toBe(maskResidentId(id));
+    }
+    expect(new Set(many.map((s) => s.idNumberCipher.split('.')[1])).size).toBe(many.length); // a fresh IV each time
   });
 });

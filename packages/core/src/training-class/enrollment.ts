@@ -1,10 +1,10 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
-import { canEnroll, DomainError, isoDate, maskResidentId, validateTraineeInput } from '@vtc/domain';
+import { canEnroll, DomainError, isoDate, validateTraineeInput } from '@vtc/domain';
 import { isStaffOf, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
-import { encryptIdNumber, idNumberHash, type PiiKeys } from '../shared/pii.ts';
+import { type PiiKeys, sealResidentId } from '../shared/pii.ts';
 import { enrollmentScope } from '../shared/scope.ts';
 import { lockClass } from './filing.ts';
 import { trainingRulesFor } from './policy.ts';
@@ -29,8 +29,8 @@ export async function upsertPerson(
   keys: PiiKeys,
   v: { name: string; idNumber: string; birthDate: string; sex: 'MALE' | 'FEMALE'; originRegionCode: string; phone: string | null; householdType: 'URBAN' | 'RURAL' | null; priorityGroups: string[] },
 ): Promise<{ id: string; created: boolean }> {
-  const hash = idNumberHash(keys, v.idNumber);
-  const existing = await tx.person.findUnique({ where: { idNumberHash: hash }, select: { id: true, name: true } });
+  const sealed = sealResidentId(keys, v.idNumber);
+  const existing = await tx.person.findUnique({ where: { idNumberHash: sealed.idNumberHash }, select: { id: true, name: true } });
   if (existing) {
     if (existing.name !== v.name) {
       throw new DomainError(
@@ -47,7 +47,7 @@ export async function upsertPerson(
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
     INSERT INTO "Person" (id, name, "idNumberCipher", "idNumberHash", "idNumberMasked", "birthDate", sex,
       "originRegionCode", phone, "householdType", "priorityGroups", "createdAt", "updatedAt")
-    VALUES (gen_random_uuid(), ${v.name}, ${encryptIdNumber(keys, v.idNumber)}, ${hash}, ${maskResidentId(v.idNumber)},
+    VALUES (gen_random_uuid(), ${v.name}, ${sealed.idNumberCipher}, ${sealed.idNumberHash}, ${sealed.idNumberMasked},
       ${v.birthDate}::date, ${v.sex}::"Sex", ${v.originRegionCode}, ${v.phone},
       ${v.householdType}::"HouseholdType", ${v.priorityGroups}::"PriorityGroup"[], now(), now())
     ON CONFLICT ("idNumberHash") DO NOTHING

@@ -1,1 +1,3 @@
+export * from './contribution';
 export * from './roster';
+export * from './table';

@@ -4,12 +4,12 @@ import { makeResidentId } from '../identifiers/resident-id';
 import {
   looksLikeRosterHeader,
   matchRosterHeader,
-  normaliseHeader,
   type RawRosterRow,
   rosterChunkRows,
   rosterImportPercent,
   validateRosterRows,
 } from './roster';
+import { normaliseHeader } from './table';
 import { DEFAULT_TRAINING_RULES } from '../training-class/policy';
 
 const ctx = { today: new Date('2026-11-22T04:00:00Z'), rules: DEFAULT_TRAINING_RULES, on: '2026-12-01' };

@@ -1,16 +1,26 @@
-import { DomainError } from '../shared/errors';
+import type { DomainError } from '../shared/errors';
 import {
   type TraineeField,
   type TraineeValidationContext,
   type TraineeValue,
   validateTraineeInput,
 } from '../training-class/enrollment';
+import {
+  type ImportFileErrorReason,
+  type ImportTableSpec,
+  importFileError,
+  importPercent,
+  looksLikeHeader,
+  matchHeader,
+  normaliseHeader,
+  type RawImportRow,
+} from './table';
 
 /**
- * 花名册 (roster) import rules, pure. The file readers (core/roster-file) turn a CSV or XLSX sheet
+ * 花名册 (roster) import rules, pure. The file readers (core/import/tabular-file) turn a CSV or XLSX sheet
  * into header cells and raw rows; this module finds the columns, validates every row and finds
  * duplicate ID numbers inside the file. What needs the database (a person already registered under
- * another name, already enrolled, class capacity) is decided in core/roster-import with the
+ * another name, already enrolled, class capacity) is decided in core/import/roster-import with the
  * messages below, so every rejection of a row reads the same.
  *
  * Semantics: VALID ROWS IN. Every row is validated; valid rows are imported, rejected rows are
@@ -35,7 +45,7 @@ export function rosterChunkRows(totalRows: number): number {
 export const ROSTER_STORED_ERRORS = 10_000;
 /** Row errors returned in the upload response. */
 export const ROSTER_RESPONSE_ERRORS = 1_000;
-/** Upload size limit (bytes): a 100,000-row CSV is about 6 MB. */
+/** Upload size limit (bytes). */
 export const ROSTER_MAX_BYTES = 30 * 1024 * 1024;
 
 export type RosterColumn = 'name' | 'idNumber' | 'phone' | 'householdType' | 'priorityGroups';
@@ -97,14 +107,6 @@ export const ROSTER_COLUMNS: readonly RosterColumnSpec[] = [
   },
 ];
 
-/** Header text as compared: lower case, no spaces, underscores, hyphens, asterisks or bracketed notes. */
-export function normaliseHeader(cell: string): string {
-  return cell
-    .replace(/[（(【[].*?[）)】\]]/g, '')
-    .replace(/[\s_\-*＊:：]/g, '')
-    .toLowerCase();
-}
-
 const COLUMN_BY_ALIAS: ReadonlyMap<string, RosterColumn> = new Map(
   ROSTER_COLUMNS.flatMap((c) => c.aliases.map((a) => [normaliseHeader(a), c.key] as const)),
 );
@@ -113,68 +115,54 @@ export function rosterColumnOf(cell: string): RosterColumn | null {
   return COLUMN_BY_ALIAS.get(normaliseHeader(cell)) ?? null;
 }
 
-/** Reasons a whole file is refused (DomainError VALIDATION, details.reason). */
-export type RosterFileErrorReason =
-  | 'UNSUPPORTED_FORMAT'
-  | 'UNREADABLE'
-  | 'EMPTY'
-  | 'MISSING_COLUMNS'
-  | 'DUPLICATE_COLUMN'
-  | 'TOO_MANY_ROWS'
-  | 'TOO_LARGE';
+/** Reasons a whole roster file is refused (DomainError VALIDATION, details.reason). */
+export type RosterFileErrorReason = ImportFileErrorReason;
 
-export function rosterFileError(reason: RosterFileErrorReason, zh: string, en: string): DomainError {
-  return new DomainError('VALIDATION', { zh, en }, { field: 'file', reason });
-}
+export const rosterFileError: (reason: RosterFileErrorReason, zh: string, en: string) => DomainError = importFileError;
 
 /**
  * Which column holds what: Chinese or English headers, any order; unknown columns are ignored.
  * Missing required columns or a column given twice refuse the file with one error.
  */
 export function matchRosterHeader(cells: readonly string[]): Map<RosterColumn, number> {
-  const found = new Map<RosterColumn, number>();
-  cells.forEach((cell, index) => {
-    const key = rosterColumnOf(cell);
-    if (!key) return;
-    if (found.has(key)) {
-      const spec = ROSTER_COLUMNS.find((c) => c.key === key)!;
-      throw rosterFileError(
-        'DUPLICATE_COLUMN',
-        `表头中“${spec.zh}”列出现了不止一次`,
-        `The header has more than one "${key}" (${spec.zh}) column`,
-      );
-    }
-    found.set(key, index);
+  return matchHeader(ROSTER_COLUMNS, rosterColumnOf, cells, {
+    zh: `(表头:${ROSTER_COLUMNS.map((c) => c.zh).join('、')})`,
+    en: ` (headers: ${ROSTER_COLUMNS.map((c) => c.key).join(', ')})`,
   });
-  const missing = ROSTER_COLUMNS.filter((c) => c.required && !found.has(c.key));
-  if (missing.length > 0) {
-    throw rosterFileError(
-      'MISSING_COLUMNS',
-      `表头缺少必填列:${missing.map((c) => c.zh).join('、')}。请使用下载的模板(表头:${ROSTER_COLUMNS.map((c) => c.zh).join('、')})`,
-      `The header lacks the required column(s): ${missing.map((c) => `${c.key} (${c.zh})`).join(', ')}. Use the template (headers: ${ROSTER_COLUMNS.map((c) => c.key).join(', ')})`,
-    );
-  }
-  return found;
 }
 
 /** Is this row the header? At least two recognised column names (a title row above it has none). */
 export function looksLikeRosterHeader(cells: readonly string[]): boolean {
-  let n = 0;
-  for (const cell of cells) if (rosterColumnOf(cell)) n++;
-  return n >= 2;
+  return looksLikeHeader({ columnOf: rosterColumnOf }, cells);
 }
 
-/** One data row as read from the file. `row` is the sheet row number (header = 1 in the template). */
-export interface RawRosterRow {
-  row: number;
-  name?: string;
-  idNumber?: string;
-  phone?: string;
-  householdType?: string;
-  priorityGroups?: string;
-  /** The ID cell was a number in the spreadsheet (Excel drops the last digits of 18-digit numbers). */
-  idNumberWasNumeric?: boolean;
-}
+/** The roster's columns and whole-file refusals, for the tabular readers of core/import. */
+export const ROSTER_TABLE: ImportTableSpec<RosterColumn> = {
+  columnOf: rosterColumnOf,
+  matchHeader: matchRosterHeader,
+  maxRows: ROSTER_MAX_ROWS,
+  tooManyRows: (max) =>
+    importFileError('TOO_MANY_ROWS', `文件超过${max}行学员数据,请拆分后分批上传`, `The file has more than ${max} trainee rows; split it and upload the parts`),
+  noHeader: () => importFileError('EMPTY', '文件是空的,没有表头和学员数据', 'The file is empty: no header and no trainee rows'),
+  noRows: () => importFileError('EMPTY', '文件中没有学员数据', 'The file has a header but no trainee rows'),
+  unreadable: (kind) =>
+    kind === 'csv'
+      ? importFileError('UNREADABLE', '无法读取文件:请上传 CSV 或 Excel(.xlsx)格式的花名册', 'Cannot read the file: upload the roster as CSV or Excel (.xlsx)')
+      : kind === 'xlsx'
+        ? importFileError(
+            'UNREADABLE',
+            '无法读取 Excel 文件,文件可能已损坏;请在 Excel 中重新保存为 .xlsx 后上传',
+            'Cannot read the Excel file; it may be damaged. Save it again as .xlsx and upload it',
+          )
+        : importFileError('UNREADABLE', '文件不是有效的 Excel(.xlsx)文件,可能已损坏', 'The file is not a valid Excel (.xlsx) file; it may be damaged'),
+};
+
+/**
+ * One data row as read from the file. `row` is the sheet row number (header = 1 in the template);
+ * `idNumberWasNumeric`: the ID cell was a number in the spreadsheet (Excel drops the last digits of
+ * 18-digit numbers).
+ */
+export type RawRosterRow = RawImportRow<RosterColumn>;
 
 export const ROSTER_ROW_ERROR_CODES = [
   'REQUIRED',
@@ -302,8 +290,4 @@ export function rosterRowError(
 }
 
 /** Progress in whole percent; a finished import is 100. */
-export function rosterImportPercent(imp: { status: string; totalRows: number; processedRows: number }): number {
-  if (imp.status === 'SUCCEEDED') return 100;
-  if (imp.totalRows <= 0) return 0;
-  return Math.min(100, Math.floor((imp.processedRows * 100) / imp.totalRows));
-}
+export const rosterImportPercent = importPercent;
