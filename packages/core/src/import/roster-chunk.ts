@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '@vtc/db';
 import {
   type ClassStatus,
@@ -45,46 +45,8 @@ function copyValue(v: string): string {
   return v;
 }
 
-/**
- * Time-ordered UUIDs (version 7, RFC 9562: 48-bit Unix milliseconds, then a 26-bit counter in
- * rand_a and the top of rand_b, then 48 random bits) for the persons and enrollments an import
- * creates. New rows then land at the right edge of the primary-key indexes (and of Enrollment's
- * person indexes) instead of on random pages. Written here because the installed `uuid` package
- * (8.x) has no v7, and this one reserves a whole slice of ids under one timestamp.
- */
-class UuidV7 {
-  private ms = 0;
-  private counter = 0;
-  private head = '';
-  private random = '';
-  private used = 0;
-
-  /** Reserve `n` ids (taken with next()), all under one timestamp. */
-  reserve(n: number): void {
-    let ms = Date.now();
-    if (ms <= this.ms) ms = this.ms;
-    else this.counter = randomBytes(3).readUIntBE(0, 3); // a random start below 2^24 of 2^26
-    if (this.counter + n >= 1 << 26) {
-      ms = this.ms + 1;
-      this.counter = 0;
-    }
-    this.ms = ms;
-    const t = ms.toString(16).padStart(12, '0');
-    this.head = `${t.slice(0, 8)}-${t.slice(8)}-7`;
-    this.random = randomBytes(6 * n).toString('hex');
-    this.used = 0;
-  }
-
-  next(): string {
-    const c = this.counter++;
-    const k = this.used++;
-    const a = (0x1000 | ((c >>> 14) & 0xfff)).toString(16).slice(1);
-    const b = (0x8000 | (c & 0x3fff)).toString(16);
-    return `${this.head}${a}-${b}-${this.random.slice(k * 12, k * 12 + 12)}`;
-  }
-}
-
-const ids = new UuidV7();
+// Persons and enrollments an import creates get time-ordered ids (UUID version 7, RFC 9562): new rows
+// land at the right edge of the primary-key indexes instead of on random pages.
 
 /** Validate and seal (residentIdSealer) rows[from, to), yielding to the event loop every SLICE_ROWS rows. */
 export async function prepareChunk(
@@ -101,7 +63,6 @@ export async function prepareChunk(
   const lines: string[] = [];
   for (let start = from; start < to; start += SLICE_ROWS) {
     const end = Math.min(to, start + SLICE_ROWS);
-    ids.reserve(2 * (end - start));
     for (let i = start; i < end; i++) {
       const o = validateRosterRow(rows[i]!, ctx, earlier[i]);
       if (!o.ok) {
@@ -112,7 +73,7 @@ export async function prepareChunk(
       const id = seal(v.idNumber);
       valid++;
       lines.push(
-        `${o.row}\t${ids.next()}\t${ids.next()}\t${copyValue(v.name)}\t${id.idNumberCipher}\t${id.idNumberHash}\t${id.idNumberMasked}\t${v.birthDate}\t${v.sex}\t${v.originRegionCode}\t${v.phone === null ? COPY_NULL : copyValue(v.phone)}\t${v.householdType ?? COPY_NULL}\t{${v.priorityGroups.join(',')}}\n`,
+        `${o.row}\t${uuidv7()}\t${uuidv7()}\t${copyValue(v.name)}\t${id.idNumberCipher}\t${id.idNumberHash}\t${id.idNumberMasked}\t${v.birthDate}\t${v.sex}\t${v.originRegionCode}\t${v.phone === null ? COPY_NULL : copyValue(v.phone)}\t${v.householdType ?? COPY_NULL}\t{${v.priorityGroups.join(',')}}\n`,
       );
     }
     if (end < to) await yieldToLoop();

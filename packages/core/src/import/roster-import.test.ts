@@ -259,6 +259,12 @@ describe('roster import as a job', () => {
     expect(await prisma.enrollment.count({ where: { classId: klass.id } })).toBe(30);
     const hashes = lines.map((l) => idNumberHash(keys, l.split(',')[1]!));
     expect(await prisma.person.count({ where: { idNumberHash: { in: hashes } } })).toBe(30);
+    // New persons and enrollments get time-ordered ids (UUID version 7).
+    const created = await prisma.enrollment.findMany({ where: { classId: klass.id }, select: { id: true, personId: true } });
+    for (const e of created) {
+      expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(e.personId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
     expect(await prisma.rosterImportFile.count({ where: { importId: queued.importId } })).toBe(0);
     expect(await prisma.auditLog.count({ where: { action: 'roster.imported', entityId: queued.importId } })).toBe(1);
 
