@@ -6,7 +6,7 @@ import { createFixtures, createTestPerson, startTestApi, TEST_PASSWORD, type Fix
 
 /**
  * Filing every other claim kind through the API, each by its own role, with the seeded policy
- * figures (DOMAIN.md): class-hour subsidy by hours attended (Bayannur), enterprise staff training
+ * figures (docs/domain.md): class-hour subsidy by hours attended (Bayannur), enterprise staff training
  * 300 yuan a person, enterprise self-evaluation per level, the insured person's skill-upgrade
  * subsidy 1,000 / 1,500 / 2,000 yuan, apprenticeship pre-payment (50% of 5,000) and claw-back,
  * and the outcome subsidy by the class employment rate from the employment checks.

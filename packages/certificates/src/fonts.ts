@@ -7,46 +7,13 @@ import { FontFormatError, TrueTypeFont, listPostscriptNames } from './truetype.t
 /**
  * CJK fonts for certificates: found once per process, parsed once, shared by every document.
  *
- * The default font comes with `npm install`: Noto Sans SC Regular from the npm package
- * @expo-google-fonts/noto-sans-sc (a dependency of this package; whole TTF files, not webfont
- * subsets). It has TrueType (glyf) outlines, so it takes the fast TrueTypeFont path below, and it
- * goes before system fonts so that every machine prints the same certificate, byte for byte:
- * files named in CERT_FONTS first, then the bundled font, then Debian fonts (optional; e.g.
- * fonts-noto-cjk draws rare characters Noto Sans SC lacks, such as 𠮷). Measured with
- * `npm run bench -- certificates --docs=3000` on the shared 2-core machine (load average 9–15),
- * alternating with the Helvetica twin: Noto Sans SC 105 docs/s against Helvetica 107 (ratio 0.98),
- * ≤ 34.2 KB a PDF, font ready in 6 ms; WenQuanYi Zen Hei (the former default, from the Debian
- * package unpacked, not installed) 103 against 104 (1.00), ≤ 33.0 KB.
- *
- * Earlier measurements, with the Debian fonts:
- *
- * Strategy and measurements (one thread, 2-core shared dev machine, Nov 2026). First on a text-only
- * template (no QR code), to isolate the font cost:
- *   font given to pdfkit as a Buffer per document   WenQuanYi Zen Hei  10 docs/s, Noto Serif CJK  9 docs/s
- *   one fontkit font object shared by all documents  WenQuanYi Zen Hei 180–220,    Noto Serif CJK 23–28
- *     (pdfkit 0.20 accepts any object with `layout`)
- *   TrueTypeFont (truetype.ts): tables read once,    WenQuanYi Zen Hei 400–610 docs/s, 16 KB a PDF
- *     cmap+hmtx layout, raw-glyf subsetting
- *   Helvetica (pdfkit built-in)                      865–1,150 docs/s
- * Then the full certificate (QR code included, `npm run bench -- certificates`, 10,000 documents
- * alternating with the Helvetica twin): WenQuanYi Zen Hei via TrueTypeFont ~200 docs/s against
- * Helvetica ~205 (ratio 0.93–1.2 between runs on the shared machine), ≤ 33 KB a PDF, heap flat
- * (17.6 MB after GC from 3,000 to 18,000 documents); Noto Serif CJK via the shared fontkit object
- * 28 docs/s, ≤ 103 KB.
- *
- * So the preferred font is TrueType (now the bundled Noto Sans SC; before, WenQuanYi Zen Hei). Noto CJK
- * (`fonts-noto-cjk`) has CFF outlines: fontkit's CFF subsetter re-parses every used glyph's
- * charstring, keeps a placeholder for each global subroutine (3,241 in Noto Serif CJK SC) and
- * each local subroutine of the used font dicts, and writes them through its generic struct
- * encoder — ~35 ms and 60–90 KB per document whatever we do around it. It is the fallback
- * (parsed once, loaded only when needed: e.g. 𠮷, which Noto Sans SC and WenQuanYi lack), and the
- * primary font only when the bundled font is missing and it is the only one installed (28 docs/s).
- * Rejected: building a ~3,800-glyph GB 2312 level-1 subset font at start-up — fontkit writes
- * subsets without a cmap, so they cannot be read back as fonts, and embedding that whole subset
- * in every certificate would cost about 0.5 MB a PDF (3,800 glyphs × ~240 bytes, compressed);
- * drawing the fixed template text once and only the variable fields per document — pdfkit cannot
- * share content or font subsets between documents, and after the changes above the font work
- * left is a small part of a render (the profile is led by the QR symbol and zlib).
+ * Order: files named in CERT_FONTS, then the bundled Noto Sans SC Regular (npm package
+ * @expo-google-fonts/noto-sans-sc, whole TTF files), then Debian fonts as optional fallbacks for
+ * characters the bundled font lacks (e.g. 𠮷). The bundled font goes before system fonts so that every
+ * machine prints the same certificate. TrueType (glyf) fonts take the fast TrueTypeFont path
+ * (truetype.ts); CFF fonts (Noto CJK from Debian) go through fontkit, which is several times slower and
+ * larger per document, so they are only fallbacks. Figures and rejected designs: docs/operations.md,
+ * "Fonts for certificate PDFs".
  */
 
 export interface CjkFontCandidate {

@@ -2,13 +2,10 @@
  * A minimal TrueType (glyf outlines) reader and per-document subsetter, shaped as the font
  * object pdfkit 0.20 accepts in place of a fontkit font.
  *
- * Why this exists (measured on the certificate template, single thread, see pdf.ts for the
- * final numbers): pdfkit given the font file as a Buffer parses the 16–26 MB font again for
- * every document (WenQuanYi Zen Hei 10 docs/s, Noto Serif CJK 9 docs/s). Keeping one parsed
- * fontkit font object and passing it to every document removes the parse (WenQuanYi 200–220
- * docs/s, Noto Serif CJK 23–28 docs/s), but the remaining per-document cost is still fontkit's:
- * ~30 % re-decoding every glyph outline during subsetting (TTFSubset._addGlyph) and ~15 %
- * OpenType shaping (GSUB/GPOS lookups) for text that needs none. This module reads the font's
+ * Why this exists: pdfkit given the font file as a Buffer parses the whole 10–26 MB font again for
+ * every document, and a shared fontkit font object still spends most of each document re-decoding
+ * glyph outlines while subsetting and shaping text that needs no shaping (figures in
+ * docs/operations.md, "Fonts for certificate PDFs"). This module reads the font's
  * tables once and then, per document:
  *   - lays text out by cmap + hmtx only (one code point → one glyph, no kerning or ligatures:
  *     certificate text is horizontal Chinese, digits and Latin capitals, which need neither);

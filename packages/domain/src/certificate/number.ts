@@ -2,7 +2,7 @@ import { DomainError } from '../shared/errors';
 import type { SkillLevel } from './skill-level';
 
 /**
- * The national 22-character skill-level certificate number (DOMAIN.md):
+ * The national 22-character skill-level certificate number (docs/domain.md):
  *   1 letter  Y = employer evaluation, S = social training-evaluation organisation
  *   4 digits  evaluation organisation code
  *   2 digits  province (first two digits of the GB/T 2260 code)

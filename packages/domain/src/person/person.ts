@@ -1,4 +1,4 @@
-/** 重点群体: the priority groups named in the policies (DOMAIN.md glossary), with their Chinese names. */
+/** 重点群体: the priority groups named in the policies (docs/domain.md glossary), with their Chinese names. */
 export const PRIORITY_GROUPS = [
   'RURAL_MIGRANT_WORKER',
   'POVERTY_RELIEF_LABOUR',

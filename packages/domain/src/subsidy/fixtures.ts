@@ -1,7 +1,7 @@
 import type { PolicyRecord } from './policy';
 
 /**
- * Example policies in the canonical rules schema, with the figures of DOMAIN.md (sources in each
+ * Example policies in the canonical rules schema, with the figures of docs/domain.md (sources in each
  * `assumptions` / comment). Used by the tests; also the shape prisma/seed/policies.ts should store.
  * Not exported from the package index.
  */
@@ -9,7 +9,7 @@ import type { PolicyRecord } from './policy';
 /** Statutory working age used for eligibility: men 16–60, women 16–55. */
 export const WORKING_AGE = { MALE: { min: 16, max: 60 }, FEMALE: { min: 16, max: 55 } };
 
-/** Eligibility and limits shared by the training kinds (national practice, DOMAIN.md). */
+/** Eligibility and limits shared by the training kinds (national practice, docs/domain/subsidies.md). */
 const TRAINING_COMMON = {
   minAttendanceRateBp: 8_000,
   requiresPassedAssessment: true,

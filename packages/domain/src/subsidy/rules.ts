@@ -225,7 +225,7 @@ export interface RulesByKind {
 
 export type PolicyRules = RulesByKind[PolicyKind];
 
-/** A starting point for new drafts (the national practice in DOMAIN.md); copied into the data, never read at run time. */
+/** A starting point for new drafts (the national practice in docs/domain.md); copied into the data, never read at run time. */
 export const DEFAULT_LIMITS = {
   claimWithinMonths: 12,
   maxSubsidiesPerYear: 3,
