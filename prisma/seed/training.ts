@@ -690,6 +690,8 @@ export function buildPlan(people: readonly PersonSeed[], occupationId: (key: Occ
       decidedAt: decided ? at(spec.decidedOn as string, '15:40') : null,
       decidedById: decided && spec.reviewer ? userId(spec.reviewer) : null,
       completedAt: spec.status === 'COMPLETED' ? at(spec.endDate, '17:30') : null,
+      // Hours delivered, fixed at completion: the sessions seeded below (every teaching day before the demo's today).
+      deliveredMinutes: spec.status === 'COMPLETED' ? days.filter((d) => d < DEMO_TODAY).length * spec.hoursPerDay * 60 : null,
       createdAt: at(addDays(spec.submittedOn ?? '2026-11-20', -3), '09:30'),
     });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { canonicalPayload, encodeQrContent, parseSignature, verifyQrContent, type CertificatePayload } from '@vtc/certificates';
 import { pdfText } from '@vtc/certificates/testing';
 import { certificateSigningFrom, hashPassword } from '@vtc/core';
-import { makeCreditCode } from '@vtc/domain';
+import { addDays, makeCreditCode, shanghaiDate } from '@vtc/domain';
 import { createFixtures, startTestApi, TEST_PASSWORD, type Fixtures, type TestApi } from './testing.ts';
 
 /**
@@ -47,6 +47,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.stop();
 });
+
+/** The API runs on the real clock: certificates carry its date (Asia/Shanghai). */
+const TODAY = shanghaiDate(new Date());
 
 const SESSION = `mutation($input: AssessmentSessionInput!) { createAssessmentSession(input: $input) {
   __typename ... on AssessmentSession { id status } ... on DomainError { code field } } }`;
@@ -94,23 +97,43 @@ describe('assessment to certificate', () => {
 
     const CLOSE = `mutation($s: ID!, $d: String!) { closeAssessmentSession(sessionId: $s, issuedOn: $d) {
       __typename ... on CertificatesIssuedPayload { numbers } ... on DomainError { code field } } }`;
-    const early = await api.gql<{ closeAssessmentSession: R }>(CLOSE, { s: sessionId, d: '2026-12-10' }, evaluator);
+    const early = await api.gql<{ closeAssessmentSession: R }>(CLOSE, { s: sessionId, d: TODAY }, evaluator);
     expect(early.data?.closeAssessmentSession).toMatchObject({ code: 'VALIDATION', field: 'results' });
 
     const ok = await api.gql<{ recordAssessmentResults: R }>(RECORD, { s: sessionId, r: [{ personId: gid('Person', fx.personA), theoryScore: 78.5, practicalScore: 85 }] }, evaluator);
     expect(ok.data?.recordAssessmentResults).toEqual({ __typename: 'CountPayload', count: 1, total: 1 });
-    const closed = await api.gql<{ closeAssessmentSession: { numbers: string[] } }>(CLOSE, { s: sessionId, d: '2026-12-10' }, evaluator);
+    for (const d of [addDays(TODAY, 3), addDays(TODAY, -1), '2026-12-04']) {
+      const dated = await api.gql<{ closeAssessmentSession: R }>(CLOSE, { s: sessionId, d }, evaluator);
+      expect([d, dated.data?.closeAssessmentSession]).toEqual([d, { __typename: 'DomainError', code: 'VALIDATION', field: 'issuedOn' }]);
+    }
+    const closed = await api.gql<{ closeAssessmentSession: { numbers: string[] } }>(CLOSE, { s: sessionId, d: TODAY }, evaluator);
     expect(closed.data?.closeAssessmentSession.numbers).toEqual(['S14081414100226400000' + '1']);
     number = closed.data!.closeAssessmentSession.numbers[0]!;
     expect(number).toHaveLength(22);
-    const again = await api.gql<{ closeAssessmentSession: R }>(CLOSE, { s: sessionId, d: '2026-12-10' }, evaluator);
+    const again = await api.gql<{ closeAssessmentSession: R }>(CLOSE, { s: sessionId, d: TODAY }, evaluator);
     expect(again.data?.closeAssessmentSession).toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
+
+  it('refuses scores before the assessment date, naming it', async () => {
+    const scheduledOn = addDays(TODAY, 7);
+    const s = await session({ scheduledOn });
+    const id = (s.data?.createAssessmentSession as R).id as string;
+    await api.gql(`mutation($s: ID!, $c: ID!) { registerCandidates(sessionId: $s, fromClassId: $c) { __typename } }`, { s: id, c: gid('TrainingClass', fx.classA) }, evaluator);
+    const r = await api.gql<{ recordAssessmentResults: R }>(
+      `mutation($s: ID!, $r: [AssessmentScoreInput!]!) { recordAssessmentResults(sessionId: $s, results: $r) { __typename ... on DomainError { code field message } } }`,
+      { s: id, r: [{ personId: gid('Person', fx.personA), theoryScore: 80, practicalScore: 80 }] },
+      evaluator,
+    );
+    expect(r.data?.recordAssessmentResults).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'scheduledOn' });
+    expect((r.data?.recordAssessmentResults as R).message).toContain(scheduledOn);
+    const rawId = Buffer.from(id, 'base64').toString().split(':')[1];
+    expect(await api.prisma.assessmentResult.count({ where: { sessionId: rawId, outcome: { not: 'PENDING' } } })).toBe(0);
   });
 
   it('the stored signature verifies offline over the printed fields; a flipped byte does not', async () => {
     const c = await api.prisma.certificate.findUniqueOrThrow({ where: { number } });
     const payload = c.signedPayload as unknown as CertificatePayload;
-    expect(payload).toMatchObject({ number, holderName: '张伟', level: 'LEVEL_4', levelName: '中级工', occupationCode: '4-10-01-05', issuedOn: '2026-12-10' });
+    expect(payload).toMatchObject({ number, holderName: '张伟', level: 'LEVEL_4', levelName: '中级工', occupationCode: '4-10-01-05', issuedOn: TODAY });
     expect(payload.holderIdMasked).toMatch(/^141002\*{8}\d{3}[\dX]$/);
     const signature = parseSignature(c.signature!);
     const key = certificateSigningFrom(api.config).publicKey;
@@ -278,7 +301,7 @@ describe('enterprise self-evaluation', () => {
       token,
     );
     const closed = await api.gql<{ closeAssessmentSession: { numbers: string[] } }>(
-      `mutation($s: ID!) { closeAssessmentSession(sessionId: $s, issuedOn: "2026-12-08") { ... on CertificatesIssuedPayload { numbers } } }`,
+      `mutation($s: ID!) { closeAssessmentSession(sessionId: $s) { ... on CertificatesIssuedPayload { numbers } } }`,
       { s: sessionId },
       token,
     );

@@ -52,9 +52,9 @@ beforeAll(async () => {
   await recordAssessmentResults(api.prisma, evaluator, {
     sessionId: s.id,
     results: [fx.personA, fx.personB, fx.personC].map((personId) => ({ personId, theoryScore: 80, practicalScore: 90 })),
-  });
+  }, '2026-12-10');
   worker = await startWorker({ config });
-  await closeAssessmentSession(api.prisma, certificateSigningFrom(config), evaluator, { sessionId: s.id, issuedOn: '2026-12-10' });
+  await closeAssessmentSession(api.prisma, certificateSigningFrom(config), evaluator, { sessionId: s.id, issuedOn: '2026-12-10' }, '2026-12-10');
 });
 afterAll(async () => {
   await worker?.stop();

@@ -2,7 +2,9 @@ import type { PrismaClient, Tx } from '@vtc/db';
 import { lockRow, transaction } from '@vtc/db';
 import {
   type AssessmentKind,
+  assessmentIssueDate,
   assessmentOutcome,
+  assertResultsRecordable,
   checkPassRule,
   DomainError,
   type SkillLevel,
@@ -13,6 +15,7 @@ import {
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
+import { today as shanghaiToday } from '../shared/clock.ts';
 import { type CertificateSigning, issueCertificate } from './issue.ts';
 import { emit } from '../shared/outbox.ts';
 
@@ -169,13 +172,22 @@ export interface ScoreRow {
   practicalScore?: number | null;
 }
 
-/** Record (or correct) scores; the outcome follows the session's pass rule. All rows or none. */
-export async function recordAssessmentResults(prisma: PrismaClient, actor: Actor, input: { sessionId: string; results: ScoreRow[] }) {
+/**
+ * Record (or correct) scores, on or after the session's scheduled date; the outcome follows the
+ * session's pass rule. All rows or none.
+ */
+export async function recordAssessmentResults(
+  prisma: PrismaClient,
+  actor: Actor,
+  input: { sessionId: string; results: ScoreRow[] },
+  today: string = shanghaiToday(),
+) {
   if (input.results.length === 0 || input.results.length > 2000) {
     throw new DomainError('VALIDATION', { zh: '每次录入1–2000条成绩', en: 'Send 1–2000 results at a time' }, { field: 'results' });
   }
   return transaction(prisma, async (tx) => {
     const s = await lockSession(tx, actor, input.sessionId);
+    assertResultsRecordable(isoDate(s.scheduledOn), today);
     const candidates = new Map(
       (await tx.assessmentResult.findMany({ where: { sessionId: s.id }, select: { id: true, personId: true } })).map((r) => [r.personId, r.id]),
     );
@@ -223,7 +235,8 @@ export async function closeAssessmentSession(
   prisma: PrismaClient,
   signing: CertificateSigning,
   actor: Actor,
-  input: { sessionId: string; issuedOn: string },
+  input: { sessionId: string; issuedOn?: string | null },
+  today: string = shanghaiToday(),
 ) {
   return transaction(
     prisma,
@@ -237,9 +250,7 @@ export async function closeAssessmentSession(
           en: total === 0 ? 'The session has no candidates' : `${pending} candidate(s) have no result yet`,
         }, { field: 'results' });
       }
-      if (input.issuedOn < isoDate(s.scheduledOn)) {
-        throw new DomainError('VALIDATION', { zh: '发证日期早于考核日期', en: 'The issue date is before the assessment date' }, { field: 'issuedOn' });
-      }
+      const issuedOn = assessmentIssueDate(input.issuedOn, isoDate(s.scheduledOn), today);
       const passed = await tx.assessmentResult.findMany({
         where: { sessionId: s.id, outcome: 'PASSED', certificate: null },
         include: { person: true },
@@ -256,12 +267,12 @@ export async function closeAssessmentSession(
           issuer: s.evaluationBody,
           occupation: s.occupation,
           level: s.level,
-          issuedOn: input.issuedOn,
+          issuedOn,
           siteCode: s.siteCode,
           regionCode: s.regionCode,
           assessmentResultId: r.id,
           enrollmentId: enrollments.get(r.personId) ?? null,
-        });
+        }, today);
         issued.push(cert.number);
       }
       await tx.assessmentSession.update({ where: { id: s.id }, data: { status: 'CLOSED', closedAt: new Date() } });

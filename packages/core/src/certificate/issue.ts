@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
-import { certificateNumberPrefix, dateFromIso, DomainError, formatCertificateNumber, type SkillLevel } from '@vtc/domain';
+import { assertNotFuture, certificateNumberPrefix, dateFromIso, DomainError, formatCertificateNumber, type SkillLevel } from '@vtc/domain';
 import { isBureauCovering } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
+import { today as shanghaiToday } from '../shared/clock.ts';
 import { certificateScope } from '../shared/scope.ts';
 import { nextSerial } from '../shared/serial.ts';
 import {
@@ -93,7 +94,9 @@ export function certificatePayload(number: string, input: IssueInput): Certifica
   });
 }
 
-export async function issueCertificate(tx: Tx, signing: CertificateSigning, input: IssueInput) {
+/** Issue one certificate; it never carries a date after today (Asia/Shanghai). */
+export async function issueCertificate(tx: Tx, signing: CertificateSigning, input: IssueInput, today: string = shanghaiToday()) {
+  assertNotFuture(input.issuedOn, today, 'issuedOn', { zh: '发证日期', en: 'The issue date' });
   const number = await numberCertificate(tx, input);
   const signed = signPayload(certificatePayload(number, input), signing);
   return tx.certificate.create({

@@ -5,3 +5,4 @@ export * from './outbox.ts';
 export * from './pii.ts';
 export * from './scope.ts';
 export * from './serial.ts';
+export * from './clock.ts';

@@ -3,6 +3,7 @@ import { isUuid, transaction } from '@vtc/db';
 import {
   type AttendanceMethod,
   type AttendanceRecordDraft,
+  assertSessionBegun,
   dateFromIso,
   DomainError,
   formatSessionTime,
@@ -166,6 +167,7 @@ export async function recordAttendance(
   prisma: PrismaClient,
   actor: Actor,
   input: RecordAttendanceInput,
+  now: Date = new Date(),
 ): Promise<RecordAttendanceResult> {
   if (!isUuid(input.sessionId)) throw notFound('Session', '课次');
   const records = validateAttendanceRecords(input.records);
@@ -191,10 +193,11 @@ export async function recordAttendance(
         { from: klass.status },
       );
     }
-    const session = await tx.attendanceSession.findUniqueOrThrow({ where: { id: visible.id }, select: { closedAt: true } });
+    const session = await tx.attendanceSession.findUniqueOrThrow({ where: { id: visible.id }, select: { closedAt: true, startsAt: true, endsAt: true } });
     if (session.closedAt) {
       throw new DomainError('INVALID_TRANSITION', { zh: '该课次考勤已关闭', en: 'Attendance of this session is closed' });
     }
+    assertSessionBegun(session, now);
 
     const ids = records.map((r) => r.enrollmentId);
     const members = new Set(

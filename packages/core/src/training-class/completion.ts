@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@vtc/db';
 import { isUuid, transaction } from '@vtc/db';
 import {
+  assertClassCompletable,
   type CompletionResultInput,
   type CompletionStatus,
   classEndDate,
   classTransition,
   completionCertificateNumber,
   completionSerialKey,
+  deliveredHours,
   DomainError,
   formatScore,
   isoDate,
@@ -86,6 +88,8 @@ export async function completeClass(
         });
       }
       const to = classTransition(klass.status, 'COMPLETE', 'INSTITUTION');
+      const sessions = await tx.attendanceSession.findMany({ where: { classId: klass.id }, select: { startsAt: true, endsAt: true } });
+      assertClassCompletable({ startDate: isoDate(klass.startDate) }, sessions, now);
 
       const enrollments = await tx.enrollment.findMany({
         where: { classId: klass.id },
@@ -112,6 +116,19 @@ export async function completeClass(
         results: input.results,
         rules,
       });
+
+      // Certificates and claims count the hours really taught, never more than planned.
+      const hours = deliveredHours(klass.plannedHours, totalMinutes);
+      if (hours.countedHours < 1 && plan.some((p) => p.status === 'COMPLETED')) {
+        throw new DomainError(
+          'VALIDATION',
+          {
+            zh: `本班课次合计${totalMinutes}分钟,不足1学时,不能颁发结业证书`,
+            en: `The class's sessions cover ${totalMinutes} minutes, less than one class hour: no completion certificate can be issued`,
+          },
+          { field: 'sessions', totalMinutes },
+        );
+      }
 
       // Nothing is written above this line.
       const issuedOn = shanghaiDate(now);
@@ -168,7 +185,7 @@ export async function completeClass(
               extra: {
                 classCode: klass.code,
                 className: klass.name,
-                trainingHours: klass.plannedHours,
+                trainingHours: hours.countedHours,
                 trainingStartOn: isoDate(klass.startDate),
                 trainingEndOn: classEndDate(isoDate(klass.endDate), issuedOn),
               },
@@ -195,7 +212,7 @@ export async function completeClass(
         for (const c of issued) numberOf.set(c.enrollmentId, c.number);
       }
 
-      await tx.trainingClass.update({ where: { id: klass.id }, data: { status: to, completedAt: now } });
+      await tx.trainingClass.update({ where: { id: klass.id }, data: { status: to, completedAt: now, deliveredMinutes: totalMinutes } });
       // The completed trainees' employment checks (3 and 6 months, and any policy window) start now.
       await ensureEmploymentChecks(tx, { today: issuedOn, classIds: [klass.id] });
       const count = (s: CompletionStatus) => plan.filter((p) => p.status === s).length;
@@ -215,6 +232,9 @@ export async function completeClass(
           completedAt: now.toISOString(),
           minAttendanceRateBp: rules.minAttendanceRateBp,
           totalMinutes,
+          plannedHours: hours.plannedHours,
+          deliveredHours: hours.deliveredHours,
+          shortfallHours: hours.shortfallHours,
           ...summary,
         },
       });

@@ -2,6 +2,8 @@ import type { PrismaClient, Tx } from '@vtc/db';
 import { lockRow, transaction } from '@vtc/db';
 import {
   assertClassPlan,
+  assertClassStartable,
+  assertLateFilingApproval,
   type ClassAction,
   classTransition,
   dateFromIso,
@@ -9,11 +11,13 @@ import {
   isClassEditable,
   isoDate,
   isQualifiedFor,
+  lateFilingReasonFor,
   type SkillLevel,
 } from '@vtc/domain';
 import { institutionOf, isBureauCovering, isStaffOf, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
+import { today as shanghaiToday } from '../shared/clock.ts';
 import { classScope } from '../shared/scope.ts';
 import { nextSerial } from '../shared/serial.ts';
 
@@ -43,6 +47,8 @@ export interface ClassInput {
   assessmentPlan?: string | null;
   labourBrandId?: string | null;
   trainingOrderId?: string | null;
+  /** Required when the class period ended before today (备案补录): why it is filed late, 10–500 characters. */
+  lateFilingReason?: string | null;
 }
 
 
@@ -101,8 +107,9 @@ async function checkClassInput(tx: Tx, institutionId: string, input: ClassInput)
   }
 }
 
-function classData(input: ClassInput) {
+function classData(input: ClassInput, today: string) {
   return {
+    lateFilingReason: lateFilingReasonFor(input, today, input.lateFilingReason),
     name: input.name.trim(),
     occupationId: input.occupationId,
     level: input.level,
@@ -122,7 +129,7 @@ function classData(input: ClassInput) {
 }
 
 /** File a new class as a DRAFT for the actor's institution. */
-export async function fileClass(prisma: PrismaClient, actor: Actor, input: ClassInput) {
+export async function fileClass(prisma: PrismaClient, actor: Actor, input: ClassInput, today: string = shanghaiToday()) {
   const institutionId = institutionOf(actor);
   return transaction(prisma, async (tx) => {
     const institution = await tx.organization.findUniqueOrThrow({ where: { id: institutionId } });
@@ -130,24 +137,25 @@ export async function fileClass(prisma: PrismaClient, actor: Actor, input: Class
       throw new DomainError('INELIGIBLE', { zh: '机构状态异常,不能开班', en: 'The institution is not active' });
     }
     await checkClassInput(tx, institutionId, input);
+    const data = classData(input, today);
     const year = input.startDate.slice(0, 4);
     const serial = await nextSerial(tx, `class:${institution.regionCode}:${year}`);
     const created = await tx.trainingClass.create({
       data: {
-        ...classData(input),
+        ...data,
         code: `PX-${institution.regionCode}-${year}-${String(serial).padStart(4, '0')}`,
         institutionId,
         regionCode: institution.regionCode,
         status: 'DRAFT',
       },
     });
-    await audit(tx, actor, { action: 'class.filed', entityType: 'TrainingClass', entityId: created.id, after: { code: created.code, status: 'DRAFT' } });
+    await audit(tx, actor, { action: 'class.filed', entityType: 'TrainingClass', entityId: created.id, after: { code: created.code, status: 'DRAFT', ...lateOf(created) } });
     return created;
   });
 }
 
 /** Change a class's plan while it is a DRAFT or REJECTED. */
-export async function updateClass(prisma: PrismaClient, actor: Actor, classId: string, input: ClassInput) {
+export async function updateClass(prisma: PrismaClient, actor: Actor, classId: string, input: ClassInput, today: string = shanghaiToday()) {
   return transaction(prisma, async (tx) => {
     const klass = await lockClass(tx, actor, classId);
     if (!isStaffOf(actor, klass.institutionId)) throw forbidden();
@@ -158,6 +166,7 @@ export async function updateClass(prisma: PrismaClient, actor: Actor, classId: s
       }, { from: klass.status });
     }
     await checkClassInput(tx, klass.institutionId, input);
+    const data = classData(input, today);
     const enrolled = await tx.enrollment.count({ where: { classId, status: { not: 'WITHDRAWN' } } });
     if (input.capacity < enrolled) {
       throw new DomainError('CAPACITY_EXCEEDED', {
@@ -165,14 +174,18 @@ export async function updateClass(prisma: PrismaClient, actor: Actor, classId: s
         en: `The class already has ${enrolled} trainees; capacity cannot be lower`,
       }, { field: 'capacity' });
     }
-    const updated = await tx.trainingClass.update({ where: { id: classId }, data: classData(input) });
+    const updated = await tx.trainingClass.update({ where: { id: classId }, data });
     await audit(tx, actor, { action: 'class.updated', entityType: 'TrainingClass', entityId: classId, before: planOf(klass), after: planOf(updated) });
     return updated;
   });
 }
 
-function planOf(c: { startDate: Date; endDate: Date; plannedHours: number; capacity: number; venue: string }) {
-  return { startDate: isoDate(c.startDate), endDate: isoDate(c.endDate), plannedHours: c.plannedHours, capacity: c.capacity, venue: c.venue };
+function planOf(c: { startDate: Date; endDate: Date; plannedHours: number; capacity: number; venue: string; lateFilingReason: string | null }) {
+  return { startDate: isoDate(c.startDate), endDate: isoDate(c.endDate), plannedHours: c.plannedHours, capacity: c.capacity, venue: c.venue, ...lateOf(c) };
+}
+
+function lateOf(c: { lateFilingReason: string | null }) {
+  return c.lateFilingReason ? { lateFilingReason: c.lateFilingReason } : {};
 }
 
 function forbidden(): DomainError {
@@ -191,6 +204,8 @@ export interface TransitionInput {
   classId: string;
   action: ClassAction;
   reason?: string | null;
+  /** APPROVE of a late filing: the bureau has read and accepts the late-filing reason. */
+  acknowledgeLateFiling?: boolean | null;
 }
 
 /**
@@ -198,7 +213,7 @@ export interface TransitionInput {
  * a bureau whose region covers the class approves or rejects (a rejection needs a reason).
  * Completion (with results and certificates) is completion.ts; settling belongs to subsidy claims.
  */
-export async function transitionClass(prisma: PrismaClient, actor: Actor, input: TransitionInput) {
+export async function transitionClass(prisma: PrismaClient, actor: Actor, input: TransitionInput, now: Date = new Date()) {
   if (input.action === 'COMPLETE' || input.action === 'SETTLE') {
     throw new DomainError('VALIDATION', {
       zh: '结业和结算有专门的办理流程',
@@ -218,8 +233,15 @@ export async function transitionClass(prisma: PrismaClient, actor: Actor, input:
     if ((input.action === 'REJECT' || input.action === 'CANCEL') && (reason.length < 2 || reason.length > 500)) {
       throw invalid('reason', '请填写原因(2–500字)', 'Give a reason (2–500 characters)');
     }
-    if (input.action === 'SUBMIT') await checkReadyToSubmit(tx, klass);
-    const now = new Date();
+    const today = shanghaiToday(now);
+    const dates = { startDate: isoDate(klass.startDate), endDate: isoDate(klass.endDate), lateFilingReason: klass.lateFilingReason };
+    if (input.action === 'SUBMIT') {
+      await checkReadyToSubmit(tx, klass);
+      lateFilingReasonFor(dates, today, klass.lateFilingReason);
+    }
+    if (input.action === 'APPROVE') assertLateFilingApproval(dates, today, input.acknowledgeLateFiling === true);
+    if (input.action === 'START') assertClassStartable(dates.startDate, today);
+    const lateApproval = input.action === 'APPROVE' && klass.lateFilingReason !== null;
     const updated = await tx.trainingClass.update({
       where: { id: klass.id },
       data: {
@@ -227,6 +249,7 @@ export async function transitionClass(prisma: PrismaClient, actor: Actor, input:
         ...(input.action === 'SUBMIT' ? { submittedAt: now, rejectionReason: null } : {}),
         ...(input.action === 'APPROVE' || input.action === 'REJECT' ? { decidedAt: now, decidedById: actor.userId } : {}),
         ...(input.action === 'REJECT' ? { rejectionReason: reason } : {}),
+        ...(lateApproval ? { lateFilingAcknowledgedAt: now, lateFilingAcknowledgedById: actor.userId } : {}),
       },
     });
     await audit(tx, actor, {
@@ -234,7 +257,7 @@ export async function transitionClass(prisma: PrismaClient, actor: Actor, input:
       entityType: 'TrainingClass',
       entityId: klass.id,
       before: { status: klass.status },
-      after: { status: to, ...(reason ? { reason } : {}) },
+      after: { status: to, ...(reason ? { reason } : {}), ...(lateApproval ? { lateFilingAcknowledged: klass.lateFilingReason } : {}) },
     });
     return updated;
   });

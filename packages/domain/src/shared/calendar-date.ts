@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError, type LocalizedText } from './errors';
 
 // Calendar dates are plain 'YYYY-MM-DD' strings (ASCII digits); they compare correctly as strings.
 
@@ -64,4 +64,18 @@ export function isoDate(date: Date): string {
 /** The UTC-midnight `Date` that stores the calendar date 'YYYY-MM-DD' in a Postgres `date` column. */
 export function dateFromIso(date: string): Date {
   return new Date(`${date}T00:00:00Z`);
+}
+
+/**
+ * Refuse a business date after today (Asia/Shanghai), naming the field and both dates: nobody
+ * records, certifies or checks a day that has not happened yet. `today` is a parameter (domain has no clock).
+ */
+export function assertNotFuture(date: string, today: string, field: string, what: LocalizedText): void {
+  if (date > today) {
+    throw new DomainError(
+      'VALIDATION',
+      { zh: `${what.zh}${date}晚于今天${today},不能使用将来的日期`, en: `${what.en} ${date} is after today (${today}); a future date is not allowed` },
+      { field, date, today },
+    );
+  }
 }

@@ -3,3 +3,4 @@ export * from './completion';
 export * from './enrollment';
 export * from './filing';
 export * from './policy';
+export * from './dates';

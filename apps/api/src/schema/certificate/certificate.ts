@@ -298,9 +298,14 @@ builder.mutationFields((t) => ({
     errors: { types: [DomainError] },
     args: {
       sessionId: t.arg.globalID({ required: true, for: AssessmentSession }),
-      issuedOn: t.arg.string({ required: true, validate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') }),
+      issuedOn: t.arg.string({
+        required: false,
+        description: 'The closing day, today in Asia/Shanghai (the default); any other date is refused',
+        validate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+      }),
     },
-    resolve: (_r, args, ctx) => closeAssessmentSession(ctx.prisma, ctx.signing, ctx.actor!, { sessionId: args.sessionId.id, issuedOn: args.issuedOn }),
+    resolve: (_r, args, ctx) =>
+      closeAssessmentSession(ctx.prisma, ctx.signing, ctx.actor!, { sessionId: args.sessionId.id, issuedOn: args.issuedOn ?? null }),
   }),
   revokeCertificate: t.prismaField({
     type: Certificate,

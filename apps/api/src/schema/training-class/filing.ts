@@ -37,6 +37,11 @@ const ClassInput = builder.inputType('ClassInput', {
     assessmentPlan: t.string({ required: false, validate: z.string().max(20_000) }),
     labourBrandId: t.globalID({ required: false }),
     trainingOrderId: t.globalID({ required: false }),
+    lateFilingReason: t.string({
+      required: false,
+      description: 'Required when the class period ended before today (备案补录): why it is filed late, 10–500 characters; the bureau must acknowledge it',
+      validate: z.string().max(2000),
+    }),
   }),
 });
 
@@ -56,6 +61,7 @@ type ClassInputShape = {
   assessmentPlan?: string | null;
   labourBrandId?: { id: string } | null;
   trainingOrderId?: { id: string } | null;
+  lateFilingReason?: string | null;
 };
 
 function toCore(i: ClassInputShape): CoreClassInput {
@@ -75,6 +81,7 @@ function toCore(i: ClassInputShape): CoreClassInput {
     assessmentPlan: i.assessmentPlan ?? null,
     labourBrandId: i.labourBrandId?.id ?? null,
     trainingOrderId: i.trainingOrderId?.id ?? null,
+    lateFilingReason: i.lateFilingReason ?? null,
   };
 }
 
@@ -108,7 +115,7 @@ const WithdrawPayload = builder.objectRef<{ enrollmentId: string; removed: boole
   }),
 });
 
-const classResult = (action: 'SUBMIT' | 'APPROVE' | 'REJECT' | 'START' | 'CANCEL', withReason: boolean) =>
+const classResult = (action: 'SUBMIT' | 'APPROVE' | 'REJECT' | 'START' | 'CANCEL', withReason: boolean, acknowledgeLateFiling = false) =>
   builder.mutationField(`${action.toLowerCase()}Class`, (t) =>
     t.prismaField({
       type: TrainingClass,
@@ -116,12 +123,16 @@ const classResult = (action: 'SUBMIT' | 'APPROVE' | 'REJECT' | 'START' | 'CANCEL
       args: {
         id: t.arg.globalID({ required: true, for: TrainingClass }),
         ...(withReason ? { reason: t.arg.string({ required: true, validate: reason }) } : {}),
+        ...(acknowledgeLateFiling
+          ? { acknowledgeLateFiling: t.arg.boolean({ required: false, description: 'Approving a late filing: true after reading its lateFilingReason (required then)' }) }
+          : {}),
       },
       resolve: async (query, _r, args, ctx) => {
         const updated = await transitionClass(ctx.prisma, ctx.actor!, {
           classId: args.id.id,
           action,
           reason: (args as { reason?: string }).reason ?? null,
+          acknowledgeLateFiling: (args as { acknowledgeLateFiling?: boolean | null }).acknowledgeLateFiling ?? false,
         });
         return ctx.prisma.trainingClass.findUniqueOrThrow({ ...query, where: { id: updated.id } });
       },
@@ -129,7 +140,7 @@ const classResult = (action: 'SUBMIT' | 'APPROVE' | 'REJECT' | 'START' | 'CANCEL
   );
 
 classResult('SUBMIT', false);
-classResult('APPROVE', false);
+classResult('APPROVE', false, true);
 classResult('REJECT', true);
 classResult('START', false);
 classResult('CANCEL', true);

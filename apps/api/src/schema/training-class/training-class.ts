@@ -1,5 +1,5 @@
 import { classScope, enrollmentScope } from '@vtc/core';
-import { allowedClassActions, CLASS_STATUSES, dateFromIso } from '@vtc/domain';
+import { allowedClassActions, CLASS_STATUSES, dateFromIso, deliveredHours } from '@vtc/domain';
 import { builder, pageArgs } from '../builder.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
 
@@ -47,6 +47,24 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
     mode: t.expose('mode', { type: TrainingModeEnum }),
     level: t.expose('level', { type: SkillLevelEnum, nullable: true }),
     plannedHours: t.exposeInt('plannedHours'),
+    deliveredHours: t.int({
+      nullable: true,
+      description: 'Whole class hours its sessions taught, fixed at completion (null before); certificates and claims count at most this',
+      select: { plannedHours: true, deliveredMinutes: true },
+      resolve: (c) => (c.deliveredMinutes == null ? null : deliveredHours(c.plannedHours, c.deliveredMinutes).deliveredHours),
+    }),
+    shortfallHours: t.int({
+      nullable: true,
+      description: 'Planned hours not taught (0 when the plan was met), fixed at completion (null before)',
+      select: { plannedHours: true, deliveredMinutes: true },
+      resolve: (c) => (c.deliveredMinutes == null ? null : deliveredHours(c.plannedHours, c.deliveredMinutes).shortfallHours),
+    }),
+    lateFilingReason: t.exposeString('lateFilingReason', { nullable: true, description: 'Set when the class was filed after its period ended (备案补录)' }),
+    lateFilingAcknowledgedAt: t.expose('lateFilingAcknowledgedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a bureau approved the late filing, having acknowledged its reason',
+    }),
     startDate: t.expose('startDate', { type: 'Date' }),
     endDate: t.expose('endDate', { type: 'Date' }),
     venue: t.exposeString('venue'),

@@ -12,7 +12,7 @@ import { certificateFacts, held, skillCertificates } from './skill-certificates.
  *   skill-level certificate of the class's occupation issued on or after the class start (the one
  *   from an assessment session of the class first).
  * - CLASS_HOUR: minutes attended = the minutes of the class's attendance sessions the person was
- *   present at. Each line links its enrollment and the claim's computation keeps the class basis, so
+ *   present at, at most the class's planned and its delivered minutes. Each line links its enrollment and the claim's computation keeps the class basis, so
  *   the employment uplift (a supplementary claim built from employment checks elsewhere) can be
  *   computed on top of it.
  * - OUTCOME: the class employment rate from the decided EmploymentCheck rows of the class's
@@ -99,10 +99,12 @@ export async function gatherClass(tx: Tx, actor: Actor, classId: string, kind: C
       WHERE s."classId" = ${classId}::uuid AND r.present
       GROUP BY r."enrollmentId"`;
     const byEnrollment = new Map(minutes.map((m) => [m.enrollmentId, Number(m.minutes)]));
+    // Paid on the hours delivered, never beyond the plan: min(planned, delivered) class hours.
+    const cap = Math.min(klass.plannedHours * 60, klass.deliveredMinutes ?? Number.POSITIVE_INFINITY);
     const certs = await skillCertificates(tx, personIds);
     g.persons = enrollments.map((e): ClaimPerson => {
       links.set(e.personId, { ...noLinks(), enrollmentId: e.id });
-      return { ...base(e), attendedMinutes: byEnrollment.get(e.id) ?? 0, heldCertificates: held(certs.get(e.personId) ?? []) };
+      return { ...base(e), attendedMinutes: Math.min(byEnrollment.get(e.id) ?? 0, cap), heldCertificates: held(certs.get(e.personId) ?? []) };
     });
     return g;
   }
