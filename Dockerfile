@@ -38,6 +38,12 @@ RUN npx prisma generate
 ENV NODE_ENV=development \
     HOST=0.0.0.0 \
     PORT=4000
-EXPOSE 4000
+# 4000: the API. 4001: the worker's health endpoint (docker-compose.yml sets WORKER_HEALTH_PORT).
+EXPOSE 4000 4001
+# Run as the base image's unprivileged `node` user (uid 1000), numeric so that Kubernetes'
+# runAsNonRoot can check it. The apps write no files: /app stays owned by root and read-only to
+# them (the Prisma client was generated above), tsx caches compiled files in /tmp, uploads and
+# certificate PDFs live in PostgreSQL.
+USER 1000:1000
 # Default: the API. docker-compose.yml runs migrations and the seed first, and the worker separately.
 CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]

@@ -5,6 +5,7 @@
 //   VTC_START_DETACH=1 npm start   exit 0 once the API is ready, leaving the API and the worker running
 //                                  in the background (logs in .vtc/logs/, pids in .vtc/); `npm run stop`
 //                                  stops them.
+//   NODE_ENV=production npm start  the seed loads reference data only and the banner lists no demo logins.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -60,7 +61,11 @@ async function migrateAndSeed() {
     warn('prisma/seed.ts does not exist yet: no demo data');
     return;
   }
-  const s = step('Seeding demo data (prisma/seed.ts; seeds once)');
+  const s = step(
+    setting('NODE_ENV') === 'production'
+      ? 'Loading reference data (prisma/seed.ts; production: no demo accounts or demo data)'
+      : 'Seeding demo data (prisma/seed.ts; seeds once)',
+  );
   await runOrFail('seed', ...tsxRun('prisma/seed.ts'));
   s();
 }

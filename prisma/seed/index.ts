@@ -32,13 +32,34 @@ export interface SeedOptions {
   /** Signs the demo certificates like real ones, so they verify and download (default: the configured key). */
   signing?: CertificateSigning;
   log?: (line: string) => void;
+  /**
+   * A production database (config NODE_ENV=production; default: the process's configuration). Then
+   * only the reference data is loaded (regions, occupations, the holiday calendar): no demo
+   * accounts, no demo people, organisations, classes or certificates, whatever the options say.
+   */
+  production?: boolean;
 }
 
 export interface SeedResult {
-  /** False when the demo data was already there (user `admin` exists); nothing was written then. */
+  /** False when the demo data was already there (user `admin` exists) or in production; no demo data was written then. */
   created: boolean;
+  /** True in production: only the reference data was loaded (or was already there). */
+  referenceOnly?: boolean;
   /** Row counts of the seeded tables after the call. */
   counts: Record<string, number>;
+}
+
+/** The audit row the demo seed writes; it marks a database that holds demo data (indexed by entity). */
+const DEMO_SEED_AUDIT = { entityType: 'DemoSeed', entityId: 'vtc-demo-seed-v1', action: 'demo.seed' } as const;
+
+/** Production configuration on a database that holds the demo data (and its demo accounts). */
+export class DemoDataInProductionError extends Error {
+  override readonly name = 'DemoDataInProductionError';
+  constructor() {
+    super(
+      'this database holds the demo data and its demo accounts (audit row DemoSeed vtc-demo-seed-v1): it cannot be used with NODE_ENV=production; use a new database',
+    );
+  }
 }
 
 /** The user whose presence means "already seeded". */
@@ -96,6 +117,20 @@ export async function countSeededRows(prisma: PrismaClient | Tx): Promise<Record
  */
 export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => {});
+  if (options.production ?? loadConfig().isProduction) {
+    await transaction(
+      prisma,
+      async (tx) => {
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+        const demo = await tx.auditLog.findFirst({ where: DEMO_SEED_AUDIT, select: { id: true } });
+        if (demo) throw new DemoDataInProductionError();
+        await seedReferenceData(tx, log);
+      },
+      { timeoutMs: TRANSACTION_TIMEOUT_MS },
+    );
+    log('production: reference data only; no demo accounts or demo records');
+    return { created: false, referenceOnly: true, counts: await countSeededRows(prisma) };
+  }
   const marker = { where: { username: SEED_MARKER_USERNAME }, select: { id: true } } as const;
   if (await prisma.user.findUnique(marker)) {
     log(`demo data already present (user ${SEED_MARKER_USERNAME} exists); nothing to do`);
@@ -125,19 +160,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
       if (await tx.user.findUnique(marker)) return false;
 
-      // Reference data may partly exist already (e.g. regions loaded by an operator): keep it.
-      await tx.region.createMany({ data: [...REGIONS], skipDuplicates: true });
-      await tx.occupation.createMany({
-        data: OCCUPATIONS.map((o) => ({
-          id: seedUuid(`occupation:${o.key}`),
-          code: o.code,
-          name: o.name,
-          subsidyTier: o.subsidyTier,
-          levels: [...o.levels],
-          specialAbility: o.specialAbility,
-        })),
-        skipDuplicates: true,
-      });
+      await seedReferenceData(tx, log);
       const stored = await tx.occupation.findMany({
         where: { code: { in: OCCUPATIONS.map((o) => o.code) } },
         select: { id: true, code: true },
@@ -149,8 +172,6 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
         if (!id) throw new Error(`seed: occupation ${key} missing`);
         return id;
       };
-      log(`regions ${REGIONS.length}, occupations ${OCCUPATIONS.length}`);
-
       await tx.organization.createMany({
         data: ORGANIZATIONS.map((o) => ({
           id: orgId(o.key),
@@ -198,7 +219,6 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       await tx.target.createMany({
         data: TARGETS.map((t) => ({ id: seedUuid(`target:${t.regionCode}:${t.year}:${t.metric}`), ...t })),
       });
-      await tx.calendarDay.createMany({ data: calendarDayRows(), skipDuplicates: true });
       log(`organizations ${ORGANIZATIONS.length}, brands ${LABOUR_BRANDS.length}, policies ${SUBSIDY_POLICIES.length}`);
 
       await createChunked(personRows, (data) => tx.person.createMany({ data }));
@@ -252,9 +272,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
       await tx.auditLog.create({
         data: {
           actorRole: 'SYSTEM',
-          action: 'demo.seed',
-          entityType: 'DemoSeed',
-          entityId: 'vtc-demo-seed-v1',
+          ...DEMO_SEED_AUDIT,
           after: { persons: personRows.length, classes: plan.classes.length, users: ACCOUNT_SEEDS.length },
         },
       });
@@ -265,6 +283,27 @@ export async function seedDemo(prisma: PrismaClient, options: SeedOptions): Prom
 
   if (!created) log(`demo data already present (user ${SEED_MARKER_USERNAME} exists); nothing to do`);
   return { created, counts: await countSeededRows(prisma) };
+}
+
+/**
+ * The reference data every installation needs, demo or not: regions, occupations and the holiday
+ * calendar. Rows that exist already (e.g. loaded by an operator) are kept, so it can run again.
+ */
+async function seedReferenceData(tx: Tx, log: (line: string) => void): Promise<void> {
+  await tx.region.createMany({ data: [...REGIONS], skipDuplicates: true });
+  await tx.occupation.createMany({
+    data: OCCUPATIONS.map((o) => ({
+      id: seedUuid(`occupation:${o.key}`),
+      code: o.code,
+      name: o.name,
+      subsidyTier: o.subsidyTier,
+      levels: [...o.levels],
+      specialAbility: o.specialAbility,
+    })),
+    skipDuplicates: true,
+  });
+  await tx.calendarDay.createMany({ data: calendarDayRows(), skipDuplicates: true });
+  log(`regions ${REGIONS.length}, occupations ${OCCUPATIONS.length}, holiday calendar`);
 }
 
 /** One line for logs: `persons 307, trainingClasses 18, …`. */

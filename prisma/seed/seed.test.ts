@@ -15,7 +15,7 @@ import {
   validatePolicyRules,
 } from '@vtc/domain';
 import argon2 from 'argon2';
-import { DEMO_ACCOUNTS, DEMO_TODAY, type SeedResult, seedDemo } from './index.ts';
+import { DEMO_ACCOUNTS, DEMO_TODAY, DemoDataInProductionError, type SeedResult, seedDemo } from './index.ts';
 import { generatePeople } from './people.ts';
 import { SUBSIDY_POLICIES } from './policies.ts';
 
@@ -279,6 +279,10 @@ describe('seedDemo on a fresh database', () => {
     const second = await seedDemo(prisma, { demoPassword: PASSWORD, piiKeys: keys });
     expect(second.created).toBe(false);
     expect(second.counts).toEqual(first.counts);
+  });
+
+  it('refuses to run as production on a database that holds the demo data', async () => {
+    await expect(seedDemo(prisma, { demoPassword: PASSWORD, piiKeys: keys, production: true })).rejects.toThrow(DemoDataInProductionError);
   });
 });
 

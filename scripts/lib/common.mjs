@@ -11,6 +11,7 @@ export const LOG_DIR = path.join(VTC_DIR, 'logs');
 
 // Defaults mirror packages/config/src/index.ts; keep them in step.
 export const DEFAULTS = {
+  NODE_ENV: 'development',
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/vtc',
   REDIS_URL: 'redis://127.0.0.1:6379',
   PORT: '4000',

@@ -1,5 +1,6 @@
 // The demo accounts prisma/seed.ts creates, and the banner `npm start` prints once the API is ready.
-// Keep this list in step with prisma/seed.ts and the README's demo account table.
+// Keep this list in step with prisma/seed.ts and the README's demo account table. With
+// NODE_ENV=production the seed creates no demo account, and the banner lists none.
 import { c, setting } from './common.mjs';
 
 export const DEMO_ACCOUNTS = [
@@ -32,9 +33,8 @@ export function loginCurl(port, username, password) {
   return `curl -s localhost:${port}/graphql -H 'content-type: application/json' -d ${shellQuote(body)}`;
 }
 
-export function banner({ port, pids, detached }) {
+export function banner({ port, pids, detached, production = setting('NODE_ENV') === 'production' }) {
   const base = `http://localhost:${port}`;
-  const password = setting('DEMO_PASSWORD');
   const width = Math.max(...DEMO_ACCOUNTS.map(([u]) => u.length)) + 2;
   const rule = c.dim('─'.repeat(100));
   const lines = [
@@ -46,9 +46,18 @@ export function banner({ port, pids, detached }) {
     `  Health    ${base}/healthz   ${base}/readyz`,
   ];
   if (process.env.PUBLIC_URL) lines.push(`  Public    ${process.env.PUBLIC_URL}`);
-  lines.push('', `  Demo accounts, all with password ${c.bold(password)}:`);
-  for (const [user, scope] of DEMO_ACCOUNTS) lines.push(`    ${c.cyan(user.padEnd(width))}${scope}`);
-  lines.push('', '  Log in (prints a token):', `    ${loginCurl(port, 'admin', password)}`, '');
+  if (production) {
+    lines.push(
+      '',
+      `  ${c.bold('Production')} (NODE_ENV=production): no demo accounts; the seed loaded reference data only.`,
+      '',
+    );
+  } else {
+    const password = setting('DEMO_PASSWORD');
+    lines.push('', `  Demo accounts, all with password ${c.bold(password)}:`);
+    for (const [user, scope] of DEMO_ACCOUNTS) lines.push(`    ${c.cyan(user.padEnd(width))}${scope}`);
+    lines.push('', '  Log in (prints a token):', `    ${loginCurl(port, 'admin', password)}`, '');
+  }
   if (detached) {
     lines.push(`  Running in the background; logs in .vtc/logs/api.log and .vtc/logs/worker.log.`);
     lines.push(`  Stop with: ${c.bold('npm run stop')}`);

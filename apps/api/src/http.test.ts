@@ -148,6 +148,7 @@ describe('production mode', () => {
     const key = () => Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 7 + Math.floor(Math.random() * 200)) % 256)).toString('base64');
     const config = configWith({
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://vtc.example.gov.cn',
       DATABASE_URL: api.db.url,
       JWT_SECRET: 'a-production-secret-that-is-long-enough-0123456789',
       ID_ENCRYPTION_KEY: key(),

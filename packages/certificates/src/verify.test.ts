@@ -1,4 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { create as createQr } from 'qrcode';
 import { createCertificatePayload } from './payload.ts';
 import { QrFormatError, decodeQrContent, encodeQrContent, qrModules, toBase64Url } from './qr.ts';
@@ -13,12 +18,14 @@ import {
   signerFromSeed,
   verifierFor,
 } from './signing.ts';
-import { verifyQrContent } from './verify.ts';
+import { type TrustAnchor, verifyQrContent } from './verify.ts';
 
 const BASE = 'https://vtc.linfen.gov.cn';
 const seed = Buffer.alloc(32, 3).toString('base64');
 const signer = signerFromSeed(seed, 'vtc-2026-01');
 const keys = [signer.publicKey];
+/** The official site and keys, as a verifier is given them. */
+const trust: TrustAnchor = { baseUrl: BASE, keys };
 
 const payload = createCertificatePayload({
   number: 'S123414141002264000123',
@@ -158,12 +165,19 @@ describe('QR content', () => {
 
 describe('verifyQrContent (offline)', () => {
   it('verifies genuine content and returns the signed fields', () => {
-    const r = verifyQrContent(content, keys);
+    const r = verifyQrContent(content, trust);
     expect(r.status).toBe('VALID');
     expect(r.payload).toEqual(payload);
     expect(r.keyId).toBe('vtc-2026-01');
     expect(r.url).toBe(`${BASE}/verify/S123414141002264000123`);
-    expect(verifyQrContent(`  ${content}\n`, keys, { baseUrl: `${BASE}/` }).status).toBe('VALID');
+    expect(verifyQrContent(`  ${content}\n`, { baseUrl: `${BASE}/`, keys }).status).toBe('VALID');
+    expect(verifyQrContent(content, keys, { baseUrl: `${BASE}/` })).toMatchObject({ status: 'VALID', url: r.url });
+  });
+
+  it('with a bare key list and no official site checks the signature only and returns no URL to trust', () => {
+    const r = verifyQrContent(content, keys);
+    expect(r).toMatchObject({ status: 'VALID', payload });
+    expect(r.url).toBeUndefined();
   });
 
   it('fails for a flipped bit in any byte of the payload or the signature', () => {
@@ -173,7 +187,7 @@ describe('verifyQrContent (offline)', () => {
     for (let i = 0; i < p.length; i++) {
       const q = p.slice();
       q[i] = q[i]! ^ (1 << (i % 8));
-      const r = verifyQrContent(withBytes(q, s), keys);
+      const r = verifyQrContent(withBytes(q, s), trust);
       expect(r.status).toBe('BAD_SIGNATURE');
       expect(r.payload).toBeUndefined();
       statuses.add(r.status);
@@ -181,9 +195,9 @@ describe('verifyQrContent (offline)', () => {
     for (let i = 0; i < s.length; i++) {
       const t = s.slice();
       t[i] = t[i]! ^ (1 << (i % 8));
-      expect(verifyQrContent(withBytes(p, t), keys).status).toBe('BAD_SIGNATURE');
+      expect(verifyQrContent(withBytes(p, t), trust).status).toBe('BAD_SIGNATURE');
     }
-    expect(verifyQrContent(withBytes(p, s.slice(0, 63)), keys).status).toBe('BAD_SIGNATURE');
+    expect(verifyQrContent(withBytes(p, s.slice(0, 63)), trust).status).toBe('BAD_SIGNATURE');
     expect([...statuses]).toEqual(['BAD_SIGNATURE']);
   });
 
@@ -192,33 +206,134 @@ describe('verifyQrContent (offline)', () => {
     for (let i = hash + 1; i < content.length; i++) {
       const ch = content[i]!;
       const replacement = ch === 'A' ? 'B' : ch === '.' ? '_' : 'A';
-      const r = verifyQrContent(content.slice(0, i) + replacement + content.slice(i + 1), keys);
+      const r = verifyQrContent(content.slice(0, i) + replacement + content.slice(i + 1), trust);
       expect(r.status).not.toBe('VALID');
     }
   });
 
   it('says UNKNOWN_KEY for a key id nobody published', () => {
-    const r = verifyQrContent(withBytes(signed.canonical, signed.signature.value, 'vtc-2030-01'), keys);
+    const r = verifyQrContent(withBytes(signed.canonical, signed.signature.value, 'vtc-2030-01'), trust);
     expect(r).toMatchObject({ status: 'UNKNOWN_KEY', keyId: 'vtc-2030-01' });
-    expect(verifyQrContent(content, []).status).toBe('UNKNOWN_KEY');
+    expect(verifyQrContent(content, { baseUrl: BASE, keys: [] }).status).toBe('UNKNOWN_KEY');
   });
 
   it('says BAD_SIGNATURE for a key id whose key did not sign it', () => {
     const other = generateDevelopmentKey('vtc-2026-01').publicKey;
-    expect(verifyQrContent(content, [other]).status).toBe('BAD_SIGNATURE');
+    expect(verifyQrContent(content, { baseUrl: BASE, keys: [other] }).status).toBe('BAD_SIGNATURE');
   });
 
-  it('says MALFORMED for non-certificate content, another number in the URL or a foreign base URL', () => {
-    expect(verifyQrContent('https://example.com/', keys).status).toBe('MALFORMED');
-    expect(verifyQrContent(content.replace('/verify/S123414141002264000123', '/verify/S123414141002264000124'), keys).status).toBe(
+  it('says MALFORMED for non-certificate content or another number in the URL', () => {
+    expect(verifyQrContent('https://example.com/', trust).status).toBe('MALFORMED');
+    expect(verifyQrContent(content.replace('/verify/S123414141002264000123', '/verify/S123414141002264000124'), trust).status).toBe(
       'MALFORMED',
     );
-    expect(verifyQrContent(content, keys, { baseUrl: 'https://vtc.example.gov.cn' })).toMatchObject({ status: 'MALFORMED' });
   });
 
   it('says MALFORMED for signed bytes that are not a canonical payload', () => {
     const bytes = new TextEncoder().encode('{"v":1}');
     const sig = signer.sign(bytes);
-    expect(verifyQrContent(withBytes(bytes, sig), keys).status).toBe('MALFORMED');
+    expect(verifyQrContent(withBytes(bytes, sig), trust).status).toBe('MALFORMED');
   });
+});
+
+describe('verifyQrContent pins the official site and keys', () => {
+  const EVIL = 'https://vtc-linfen-gov.cn.example.net';
+  /** The genuine signed fragment behind another site. */
+  const onHost = (base: string) => content.replace(BASE, base);
+
+  it('refuses a genuine signature behind a swapped host, and points at the official page instead', () => {
+    const swapped = onHost(EVIL);
+    // The signature alone is genuine: a key list without a site cannot tell.
+    expect(verifyQrContent(swapped, keys).status).toBe('VALID');
+    const r = verifyQrContent(swapped, trust);
+    expect(r.status).toBe('NOT_OFFICIAL');
+    expect(r.payload).toBeUndefined();
+    expect(r.url).toBe(`${BASE}/verify/S123414141002264000123`);
+    expect(r.reason).toContain(BASE);
+    expect(JSON.stringify(r)).not.toContain('example.net');
+  });
+
+  it.each([
+    ['a look-alike host', 'https://vtc.linfen.gov.cn.example.net'],
+    ['user info before another host', 'https://vtc.linfen.gov.cn@example.net'],
+    ['plain http', 'http://vtc.linfen.gov.cn'],
+    ['another port', 'https://vtc.linfen.gov.cn:8443'],
+    ['a path below the site', 'https://vtc.linfen.gov.cn/evil'],
+    ['a path that climbs back', 'https://vtc.linfen.gov.cn/x/..'],
+    ['upper-case spelling', 'https://VTC.linfen.gov.cn'],
+  ])('refuses %s', (_, base) => {
+    const r = verifyQrContent(onHost(base), trust);
+    expect(r).toMatchObject({ status: 'NOT_OFFICIAL', url: `${BASE}/verify/S123414141002264000123` });
+    expect(r.payload).toBeUndefined();
+  });
+
+  it('refuses a forged signature on the official site', () => {
+    // Someone else's key under the official key id, and the official URL.
+    const forger = signerFromSeed(Buffer.alloc(32, 9).toString('base64'), 'vtc-2026-01');
+    const forged = signPayload({ ...payload, holderName: '王五' }, forger);
+    const qr = encodeQrContent({ baseUrl: BASE, number: payload.number, canonical: forged.canonical, signature: forged.signature });
+    expect(verifyQrContent(qr, trust)).toMatchObject({ status: 'BAD_SIGNATURE', url: `${BASE}/verify/S123414141002264000123` });
+    // A key of their own, under a key id the official list lacks.
+    const own = signerFromSeed(Buffer.alloc(32, 9).toString('base64'), 'vtc-2099-01');
+    const mine = signPayload(payload, own);
+    const qr2 = encodeQrContent({ baseUrl: BASE, number: payload.number, canonical: mine.canonical, signature: mine.signature });
+    expect(verifyQrContent(qr2, trust).status).toBe('UNKNOWN_KEY');
+  });
+
+  it('accepts another site only when asked explicitly, and then points at that site', () => {
+    const STAGING = 'https://staging.vtc.linfen.gov.cn';
+    expect(verifyQrContent(onHost(STAGING), trust).status).toBe('NOT_OFFICIAL');
+    expect(verifyQrContent(onHost(STAGING), trust, { alsoAcceptBaseUrls: [`${STAGING}/`] })).toMatchObject({
+      status: 'VALID',
+      url: `${STAGING}/verify/S123414141002264000123`,
+    });
+  });
+
+  it('throws for an official base URL that is not an http(s) URL (a setup mistake, not a verdict)', () => {
+    expect(() => verifyQrContent(content, { baseUrl: 'ftp://vtc.linfen.gov.cn', keys })).toThrow(QrFormatError);
+  });
+});
+
+describe('vtc-verify-certificate (bin/verify.mjs)', () => {
+  const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+  const dir = mkdtempSync(path.join(tmpdir(), 'vtc-verify-'));
+  const keyFile = path.join(dir, 'keys.json');
+  writeFileSync(keyFile, JSON.stringify(keys));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the CLI with only the given settings in its environment. */
+  function cli(args: string[], env: Record<string, string> = {}) {
+    const r = spawnSync(process.execPath, ['packages/certificates/bin/verify.mjs', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  }
+
+  it('verifies genuine content against the official site and keys from the settings', () => {
+    const r = cli([content], { VERIFY_BASE_URL: BASE, VERIFY_KEYS_FILE: keyFile });
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.out).toContain('VALID');
+    expect(r.out).toContain(`${BASE}/verify/S123414141002264000123`);
+  }, 30_000);
+
+  it('flags a swapped host as NOT_OFFICIAL and never prints its URL', () => {
+    const r = cli([content.replace(BASE, 'https://vtc-linfen-gov.cn.example.net'), '--key', keyFile, '--base-url', BASE]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('NOT_OFFICIAL');
+    expect(r.out).toContain(`official site: ${BASE}/verify/S123414141002264000123`);
+    expect(r.out).not.toContain('example.net');
+    expect(r.out).not.toContain('欧阳明轩');
+  }, 30_000);
+
+  it('refuses to run without an official site or official keys', () => {
+    const noSite = cli([content, '--key', keyFile]);
+    expect(noSite.code).toBe(2);
+    expect(noSite.err).toContain('no official base URL');
+    const noKeys = cli([content], { PUBLIC_URL: BASE });
+    expect(noKeys.code).toBe(2);
+    expect(noKeys.err).toContain('no official public key');
+  }, 30_000);
 });

@@ -10,10 +10,23 @@ const DEV_ID_ENCRYPTION_KEY = 'dnRjLWRldi1pZC1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=';
 const DEV_CERT_SIGNING_KEY = 'dnRjLWRldi1jZXJ0aWZpY2F0ZS1zaWduaW5nLWtleSE=';
 const DEV_ID_HASH_KEY = 'dnRjLWRldi1pZC1sb29rdXAtaG1hYy1rZXktMzJieXQ=';
 
+/**
+ * The offline certificate verifier's trust (packages/certificates/bin/verify.mjs): the official
+ * verification site and the file of official public keys. Read on their own by `verifierSettings`,
+ * so the verifier runs on a machine that has none of the server's secrets.
+ */
+const VERIFIER_SHAPE = {
+  /** The official base URL certificate QR codes must open; default PUBLIC_URL. */
+  VERIFY_BASE_URL: z.string().url().optional(),
+  /** The official public keys (`/.well-known/vtc-certificate-keys.json` saved to a file). */
+  VERIFY_KEYS_FILE: z.string().min(1).optional(),
+};
+
 const shape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  /** The URL users reach the API at; certificate QR codes carry it. Required in production. */
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/vtc'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -32,6 +45,9 @@ const shape = {
   CERT_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it travels in QR codes)').default('vtc-dev-1'),
   /** Public certificate verification: requests per client per minute before 429. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Port of the worker's health endpoint (/healthz, /readyz); unset: no health endpoint. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  ...VERIFIER_SHAPE,
 };
 
 const schema = z
@@ -51,6 +67,13 @@ const schema = z
       ];
       for (const [k, v] of defaults) {
         if (env[k] === v) ctx.addIssue({ code: 'custom', path: [k], message: `${k} must be set in production` });
+      }
+      if (env.PUBLIC_URL === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'PUBLIC_URL must be set in production (the address users reach; certificate QR codes carry it)',
+        });
       }
     }
   });
@@ -77,6 +100,28 @@ export function loadConfig(): Config {
 /** Test helper: a config whose database and queue prefix are this test's own. */
 export function configWith(overrides: Partial<Record<string, string>>): Config {
   return parseConfig({ ...process.env, ...overrides });
+}
+
+export interface VerifierSettings {
+  /** The official verification base URL: VERIFY_BASE_URL, else PUBLIC_URL; undefined when neither is set. */
+  baseUrl: string | undefined;
+  /** VERIFY_KEYS_FILE. */
+  keysFile: string | undefined;
+}
+
+/**
+ * The offline verifier's settings alone (VERIFY_BASE_URL, PUBLIC_URL, VERIFY_KEYS_FILE): no
+ * secrets needed, so it works on any machine.
+ */
+export function verifierSettings(env: Record<string, string | undefined> = process.env): VerifierSettings {
+  const result = z
+    .object({ ...VERIFIER_SHAPE, PUBLIC_URL: shape.PUBLIC_URL })
+    .safeParse({ VERIFY_BASE_URL: env.VERIFY_BASE_URL, VERIFY_KEYS_FILE: env.VERIFY_KEYS_FILE, PUBLIC_URL: env.PUBLIC_URL });
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { baseUrl: result.data.VERIFY_BASE_URL ?? result.data.PUBLIC_URL, keysFile: result.data.VERIFY_KEYS_FILE };
 }
 
 /** Every variable this package reads, for documentation and turbo.json. */
