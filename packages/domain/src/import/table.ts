@@ -112,6 +112,42 @@ export interface ImportTableSpec<K extends string> {
   unreadable(kind: UnreadableKind): DomainError;
 }
 
+/** One column of an import table: its key, Chinese header, accepted header spellings and template help. */
+export interface ImportColumnSpec<K extends string> {
+  key: K;
+  zh: string;
+  required: boolean;
+  /** Accepted header spellings, compared after normaliseHeader. */
+  aliases: readonly string[];
+  /** Filled-in example for the template. */
+  example: string;
+  note: { zh: string; en: string };
+}
+
+/**
+ * The spec of a table with `columns` whose data rows are called `rows` (e.g. 学员 / trainee): header
+ * matching by alias, and the whole-file refusals worded for those rows. `headers` ends the
+ * MISSING_COLUMNS message.
+ */
+export function importTable<K extends string>(
+  columns: readonly ImportColumnSpec<K>[],
+  rows: { zh: string; en: string },
+  options: { maxRows: number; headers?: { zh: string; en: string }; unreadable: (kind: UnreadableKind) => DomainError },
+): ImportTableSpec<K> {
+  const byAlias: ReadonlyMap<string, K> = new Map(columns.flatMap((c) => c.aliases.map((a) => [normaliseHeader(a), c.key] as const)));
+  const columnOf = (cell: string): K | null => byAlias.get(normaliseHeader(cell)) ?? null;
+  return {
+    columnOf,
+    matchHeader: (cells) => matchHeader(columns, columnOf, cells, options.headers),
+    maxRows: options.maxRows,
+    tooManyRows: (max) =>
+      importFileError('TOO_MANY_ROWS', `文件超过${max}行${rows.zh}数据,请拆分后分批上传`, `The file has more than ${max} ${rows.en} rows; split it and upload the parts`),
+    noHeader: () => importFileError('EMPTY', `文件是空的,没有表头和${rows.zh}数据`, `The file is empty: no header and no ${rows.en} rows`),
+    noRows: () => importFileError('EMPTY', `文件中没有${rows.zh}数据`, `The file has a header but no ${rows.en} rows`),
+    unreadable: options.unreadable,
+  };
+}
+
 /** How many rows from the top are searched for the header row. */
 export const HEADER_SEARCH_ROWS = 10;
 
