@@ -5,6 +5,7 @@ import { DomainError, MAX_CELL_CHARS, MAX_COLUMNS, makeResidentId, XLSX_LIMITS }
 import ExcelJS from 'exceljs';
 import { parseContributionFile } from './contribution-file.ts';
 import { parseRosterFile } from './roster-file.ts';
+import { ParseSlots } from './upload.ts';
 import { assertSafeXlsxArchive } from './xlsx-archive.ts';
 import { part, repeatedPart, sharedStringsBomb, withPart, xlsxParts, zipOf } from './zip.testkit.ts';
 
@@ -142,5 +143,30 @@ describe('CSV and other uploads', () => {
     expect(await refusal(parseContributionFile(commas))).toMatchObject({ reason: 'TOO_MANY_COLUMNS', row: 1 });
     const long = csv(`姓名,身份证号\r\n张三,${id1}\r\n"${'x'.repeat(MAX_CELL_CHARS + 1)}",${id1}\r\n`);
     expect(await refusal(parseRosterFile(long))).toMatchObject({ reason: 'CELL_TOO_LONG', row: 3 });
+  });
+});
+
+describe('parse slots', () => {
+  it('runs `size` reads at once, lets `maxWaiting` wait their turn and refuses the rest as BUSY', async () => {
+    const slots = new ParseSlots(1, 1);
+    let release!: () => void;
+    const first = slots.run(
+      () =>
+        new Promise<string>((resolve) => {
+          release = () => resolve('first');
+        }),
+    );
+    const order: string[] = [];
+    const second = slots.run(async () => {
+      order.push('second');
+      return 'second';
+    });
+    const busy = await refusal(slots.run(async () => 'third'));
+    expect(busy).toMatchObject({ code: 'CONFLICT', reason: 'BUSY', field: 'file' });
+    expect(busy.zh).toContain('稍后');
+    expect(order).toEqual([]);
+    release();
+    expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+    expect(await slots.run(async () => 'again')).toBe('again');
   });
 });
