@@ -5,6 +5,8 @@ import { configWith } from '@vtc/config';
 import { makeResidentId } from '@vtc/domain';
 import { type RunningWorker, startWorker } from '../../../worker/src/index.ts';
 import ExcelJS from 'exceljs';
+import { gzipSync } from 'node:zlib';
+import { part, sharedStringsBomb, withPart, xlsxParts, zipOf } from '../../../../packages/core/src/import/zip.testkit.ts';
 import { createFixtures, type Fixtures, startTestApi, type TestApi } from '../testing.ts';
 
 /**
@@ -230,6 +232,63 @@ describe('roster upload', () => {
     const huge = await post(klass.gid, Buffer.alloc(30 * 1024 * 1024 + 1, 0x41));
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
     expect(await api.prisma.rosterImport.count({ where: { classId: klass.id } })).toBe(0);
+  });
+});
+
+describe('hostile uploads', () => {
+  const rows = () => [
+    ['姓名', '身份证号'],
+    ['孙悟', id(61)],
+  ];
+
+  it('refuses three decompression bombs at once with 422, and the process does not grow by their size', async () => {
+    const klass = await draftClass();
+    const honest = await sharedStringsBomb(10_000_000); // 230 MB of shared strings in a few hundred KB
+    const bombs = [
+      zipOf(withPart(xlsxParts(rows()), honest)),
+      zipOf(withPart(xlsxParts(rows()), { ...honest, declaredSize: 40_000 })), // understates its size
+      zipOf(withPart(xlsxParts(rows()), honest)),
+    ];
+    const before = process.memoryUsage().rss;
+    const answers = await Promise.all([
+      ...bombs.map((b, i) => post(klass.gid, b, { type: XLSX, name: `bomb${i}.xlsx` })),
+      fetch(`${api.url}/contributions?regionCode=141000`, {
+        method: 'POST',
+        headers: { 'content-type': XLSX, authorization: `Bearer ${bureau}` },
+        body: new Uint8Array(bombs[0]!),
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as UploadBody })),
+    ]);
+    const grown = process.memoryUsage().rss - before;
+    for (const a of answers) {
+      expect(a).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', reason: 'FILE_TOO_LARGE_UNCOMPRESSED', field: 'file' } } });
+      expect(a.body.error!.messageZh).toContain('解压后过大');
+    }
+    expect(grown).toBeLessThan(150 * 1024 * 1024);
+    expect(await api.prisma.rosterImport.count({ where: { classId: klass.id } })).toBe(0);
+    expect(await api.prisma.contributionImport.count()).toBe(0);
+  });
+
+  it('refuses unsafe archives (422) and compressed files (415), saving nothing', async () => {
+    const klass = await draftClass();
+    const traversal = await post(klass.gid, zipOf([...xlsxParts(rows()), part('../../../tmp/evil.sh', 'echo')]), { type: XLSX });
+    expect(traversal).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', reason: 'UNSAFE_ARCHIVE', field: 'file' } } });
+    const gz = await post(klass.gid, gzipSync(csv(['姓名,身份证号', `孙悟,${id(61)}`])), { type: 'application/octet-stream', name: 'roster.csv.gz' });
+    expect(gz).toMatchObject({ status: 415, body: { error: { code: 'VALIDATION', reason: 'UNSUPPORTED_FORMAT' } } });
+    expect(await api.prisma.rosterImport.count({ where: { classId: klass.id } })).toBe(0);
+  });
+
+  it('refuses file names with direction overrides or nothing visible, naming the field; keeps honest names in NFC', async () => {
+    const klass = await draftClass();
+    const file = csv(['姓名,身份证号', `孙悟,${id(62)}`]);
+    const rlo = await post(klass.gid, file, { name: '花名册\u202excod.exe' });
+    expect(rlo).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', field: 'fileName', reason: 'BIDI_CONTROL' } } });
+    expect(rlo.body.error!.messageZh).toContain('U+202E');
+    const invisible = await post(klass.gid, file, { name: '\u200b\u3164' });
+    expect(invisible).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', field: 'fileName', reason: 'INVISIBLE_CHARACTER' } } });
+    expect(await api.prisma.rosterImport.count({ where: { classId: klass.id } })).toBe(0);
+
+    const ok = await post(klass.gid, file, { name: 'C:\\fakepath\\Cafe\u0301 花名册.csv' });
+    expect(ok).toMatchObject({ status: 201, body: { fileName: 'Café 花名册.csv' } });
   });
 });
 

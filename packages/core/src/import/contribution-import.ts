@@ -1,4 +1,4 @@
-import { isUniqueViolation, type PrismaClient, prismaSqlSession, type Tx, transaction } from '@vtc/db';
+import { type PrismaClient, prismaSqlSession, type Tx, transaction } from '@vtc/db';
 import {
   CONTRIBUTION_CHUNK_ROWS,
   CONTRIBUTION_INLINE_MAX_ROWS,
@@ -18,8 +18,9 @@ import { audit } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 import { idNumberHasher, type PiiKeys } from '../shared/pii.ts';
 import { type ParsedContributionFile, parseContributionFile } from './contribution-file.ts';
-import { deleteImportFile, loadImportFile, storeImportFile } from './import-file.ts';
-import { advanceImport, cleanFileName, fileSha256, type ImportJobOptions, type ImportStatus, runImportJob, uploaderActor } from './import-run.ts';
+import { deleteImportFile, loadImportFile } from './import-file.ts';
+import { advanceImport, type ImportJobOptions, type ImportStatus, runImportJob, uploaderActor } from './import-run.ts';
+import { uploadImportFile } from './upload.ts';
 
 /**
  * Social-insurance contribution (社保缴费) import by a bureau, for its region.
@@ -188,66 +189,33 @@ export async function uploadContributions(
   const regionCode = importRegion(actor, input.regionCode);
   const region = await prisma.region.findUnique({ where: { code: regionCode }, select: { code: true } });
   if (!region) throw notFound('Region', '行政区划');
-  const sha = fileSha256(input.content);
-  const existing = await prisma.contributionImport.findUnique({ where: { regionCode_fileSha256: { regionCode, fileSha256: sha } } });
-  if (existing && existing.status !== 'FAILED') return summary(existing, true);
-
-  const feed = await FileContributionFeed.fromFile(input.content, {
-    fileName: input.fileName ?? undefined,
-    contentType: input.contentType ?? undefined,
-  });
-  const parsed = feed.file;
-  const inline = parsed.rows.length <= (options.inlineMaxRows ?? CONTRIBUTION_INLINE_MAX_ROWS);
   const today = options.today ?? new Date();
-  const start = (tx: Tx, status: 'RUNNING' | 'PENDING') =>
-    existing
-      ? tx.contributionImport.update({
-          where: { id: existing.id },
-          data: { status, totalRows: parsed.rows.length, failureReason: null, finishedAt: null },
-        })
-      : tx.contributionImport.create({
-          data: {
-            regionCode,
-            fileName: cleanFileName(input.fileName, `contributions.${parsed.format}`),
-            fileSha256: sha,
-            format: parsed.format,
-            status,
-            totalRows: parsed.rows.length,
-            createdById: actor.userId,
-          },
-        });
-  try {
-    if (inline) {
-      return await transaction(
-        prisma,
-        async (tx) => {
-          const imp = await start(tx, 'RUNNING');
-          const rows = await collect(feed, regionCode);
-          const seen = new Map<string, number>();
-          const hash = idNumberHasher(keys);
-          validateContributionRows(rows.slice(0, imp.processedRows), today, seen);
-          for (let from = imp.processedRows; from < rows.length; from += CONTRIBUTION_CHUNK_ROWS) {
-            await importChunk(tx, hash, imp.id, rows, from, Math.min(rows.length, from + CONTRIBUTION_CHUNK_ROWS), seen, today);
-          }
-          return summary(await finish(tx, imp.id, actor), false);
-        },
-        { timeoutMs: 60_000 },
-      );
-    }
-    const queued = await transaction(prisma, async (tx) => {
-      const imp = await start(tx, 'PENDING');
-      await storeImportFile(tx, keys, 'contribution', imp.id, input.content);
-      await emit(tx, { type: CONTRIBUTION_EVENTS.requested, aggregateType: 'ContributionImport', aggregateId: imp.id, payload: { regionCode } });
-      return imp;
-    });
-    return summary(queued, false);
-  } catch (err) {
-    if (isUniqueViolation(err)) {
-      const winner = await prisma.contributionImport.findUniqueOrThrow({ where: { regionCode_fileSha256: { regionCode, fileSha256: sha } } });
-      return summary(winner, true);
-    }
-    throw err;
-  }
+  return uploadImportFile(prisma, keys, {
+    kind: 'contribution',
+    content: input.content,
+    fileName: input.fileName,
+    contentType: input.contentType,
+    defaultName: 'contributions',
+    inlineMaxRows: options.inlineMaxRows ?? CONTRIBUTION_INLINE_MAX_ROWS,
+    find: (sha) => prisma.contributionImport.findUnique({ where: { regionCode_fileSha256: { regionCode, fileSha256: sha } }, omit: { content: true } }),
+    parse: parseContributionFile,
+    lock: async () => regionCode,
+    create: (tx, _, row) => tx.contributionImport.create({ data: { ...row, regionCode, createdById: actor.userId }, omit: { content: true } }),
+    restart: (tx, imp, row) =>
+      tx.contributionImport.update({ where: { id: imp.id }, data: { ...row, failureReason: null, finishedAt: null }, omit: { content: true } }),
+    async importInline(tx, imp, _, parsed) {
+      const rows = await collect(new FileContributionFeed(parsed), regionCode);
+      const seen = new Map<string, number>();
+      const hash = idNumberHasher(keys);
+      validateContributionRows(rows.slice(0, imp.processedRows), today, seen);
+      for (let from = imp.processedRows; from < rows.length; from += CONTRIBUTION_CHUNK_ROWS) {
+        await importChunk(tx, hash, imp.id, rows, from, Math.min(rows.length, from + CONTRIBUTION_CHUNK_ROWS), seen, today);
+      }
+      return summary(await finish(tx, imp.id, actor), false);
+    },
+    requested: { type: CONTRIBUTION_EVENTS.requested, aggregateType: 'ContributionImport', payload: () => ({ regionCode }) },
+    summary,
+  });
 }
 
 async function collect(feed: ContributionFeed, regionCode: string): Promise<RawContributionRow[]> {

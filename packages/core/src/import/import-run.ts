@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type PrismaClient, type SqlSession, type Tx, lockRow, transaction } from '@vtc/db';
-import { DomainError, importPercent, isDomainError } from '@vtc/domain';
+import { checkDisplayName, DomainError, importPercent, isDomainError } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor, ActorRole } from '../shared/actor.ts';
 
@@ -17,11 +17,16 @@ export type ImportTable = 'RosterImport' | 'ContributionImport';
 
 export const fileSha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
-/** The uploaded file's name as stored: no control characters or path separators, at most 200 characters. */
+/**
+ * The uploaded file's name as stored: a display name (domain checkDisplayName: direction controls,
+ * control and invisible characters refused, NFC), without the folders a browser may send, at most 200
+ * characters; `fallback` when there is none.
+ */
 export function cleanFileName(name: string | null | undefined, fallback: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: strip control characters from a header value
-  const cleaned = (name ?? '').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 200);
-  return cleaned || fallback;
+  if (!name) return fallback;
+  const checked = checkDisplayName(name, 'fileName', { zh: '文件名', en: 'The file name' });
+  const base = [...(checked.split(/[/\\]/).pop() ?? '').trim()].slice(0, 200).join('');
+  return base === '' || base === '.' || base === '..' ? fallback : base;
 }
 
 /** What a chunk did: rows written, rows valid but not matched (contributions), and the rejected rows' errors. */

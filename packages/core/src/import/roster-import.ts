@@ -1,4 +1,4 @@
-import { isUniqueViolation, type PrismaClient, type Tx, transaction } from '@vtc/db';
+import type { PrismaClient, Tx } from '@vtc/db';
 import {
   earlierRowsOfIds,
   type RawRosterRow,
@@ -14,12 +14,13 @@ import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 import type { PiiKeys } from '../shared/pii.ts';
-import { deleteImportFile, loadImportFile, storeImportFile } from './import-file.ts';
-import { cleanFileName, fileSha256, type ImportJobOptions, runImportJob, uploaderActor } from './import-run.ts';
+import { deleteImportFile, loadImportFile } from './import-file.ts';
+import { type ImportJobOptions, runImportJob, uploaderActor } from './import-run.ts';
 import { importChunk, prepareChunk, runChunks } from './roster-chunk.ts';
 import { assertEnrollable, lockUploadableClass, uploadableClass, validationContext } from './roster-class.ts';
 import { parseRosterFile } from './roster-file.ts';
 import { chunkConnections, prismaChunkSql } from './roster-sql.ts';
+import { uploadImportFile } from './upload.ts';
 
 /**
  * Roster (花名册) import: upload a CSV/XLSX for a class, import its trainees.
@@ -129,17 +130,10 @@ export interface RosterImportOptions {
   inlineMaxRows?: number;
 }
 
-async function reusedImport(prisma: PrismaClient, classId: string, sha: string): Promise<RosterImportSummary> {
-  const winner = await prisma.rosterImport.findUniqueOrThrow({
-    where: { classId_fileSha256: { classId, fileSha256: sha } },
-  });
-  return rosterImportSummary(winner, true);
-}
-
 /**
  * Upload a roster for a class. Small files are imported before this returns (status SUCCEEDED);
  * larger ones are stored encrypted and handed to the `roster-import` job (status PENDING) through
- * the outbox, in the same transaction that creates the import.
+ * the outbox, in the same transaction that creates the import (upload.ts: the flow every import shares).
  */
 export async function uploadRoster(
   prisma: PrismaClient,
@@ -149,74 +143,30 @@ export async function uploadRoster(
   options: RosterImportOptions = {},
 ): Promise<RosterImportSummary> {
   await uploadableClass(prisma, actor, input.classId);
-  const sha = fileSha256(input.content);
-  const existing = await prisma.rosterImport.findUnique({
-    where: { classId_fileSha256: { classId: input.classId, fileSha256: sha } },
+  return uploadImportFile(prisma, keys, {
+    kind: 'roster',
+    content: input.content,
+    fileName: input.fileName,
+    contentType: input.contentType,
+    defaultName: 'roster',
+    inlineMaxRows: options.inlineMaxRows ?? ROSTER_INLINE_MAX_ROWS,
+    find: (sha) => prisma.rosterImport.findUnique({ where: { classId_fileSha256: { classId: input.classId, fileSha256: sha } } }),
+    parse: parseRosterFile,
+    lock: (tx) => lockUploadableClass(tx, actor, input.classId),
+    create: (tx, klass, row) => tx.rosterImport.create({ data: { ...row, classId: klass.id, createdById: actor.userId } }),
+    restart: (tx, imp, row) => tx.rosterImport.update({ where: { id: imp.id }, data: { ...row, finishedAt: null } }),
+    async importInline(tx, imp, klass, parsed, restarted) {
+      const ctx = await validationContext(tx, klass, options.today);
+      const errors: RosterRowError[] = [];
+      if (imp.processedRows < parsed.rows.length) {
+        const chunk = await prepareChunk(keys, parsed.rows, earlierRowsOfIds(parsed.rows), ctx, imp.processedRows, parsed.rows.length);
+        errors.push(...(await importChunk(await prismaChunkSql(tx), imp.id, klass.id, chunk)).errors);
+      }
+      return rosterImportSummary(await finishImport(tx, imp.id, actor), false, restarted ? undefined : errors);
+    },
+    requested: { type: ROSTER_EVENTS.requested, aggregateType: 'RosterImport', payload: (klass) => ({ classId: klass.id }) },
+    summary: (imp, reused) => rosterImportSummary(imp, reused),
   });
-  if (existing && existing.status !== 'FAILED') return rosterImportSummary(existing, true);
-
-  const parsed = await parseRosterFile(input.content, {
-    contentType: input.contentType ?? undefined,
-    fileName: input.fileName ?? undefined,
-  });
-  const inline = parsed.rows.length <= (options.inlineMaxRows ?? ROSTER_INLINE_MAX_ROWS);
-  const startImport = async (tx: Tx, classId: string, status: 'RUNNING' | 'PENDING') =>
-    existing
-      ? tx.rosterImport.update({
-          where: { id: existing.id },
-          data: { status, totalRows: parsed.rows.length, finishedAt: null },
-        })
-      : tx.rosterImport.create({
-          data: {
-            classId,
-            fileName: cleanFileName(input.fileName, `roster.${parsed.format}`),
-            fileSha256: sha,
-            format: parsed.format,
-            status,
-            totalRows: parsed.rows.length,
-            createdById: actor.userId,
-          },
-        });
-
-  try {
-    if (inline) {
-      return await transaction(
-        prisma,
-        async (tx) => {
-          const klass = await lockUploadableClass(tx, actor, input.classId);
-          const imp = await startImport(tx, klass.id, 'RUNNING');
-          const ctx = await validationContext(tx, klass, options.today);
-          const earlier = earlierRowsOfIds(parsed.rows);
-          const errors: RosterRowError[] = [];
-          if (imp.processedRows < parsed.rows.length) {
-            const chunk = await prepareChunk(keys, parsed.rows, earlier, ctx, imp.processedRows, parsed.rows.length);
-            const done = await importChunk(await prismaChunkSql(tx), imp.id, klass.id, chunk);
-            errors.push(...done.errors);
-          }
-          const finished = await finishImport(tx, imp.id, actor);
-          return rosterImportSummary(finished, false, existing ? undefined : errors);
-        },
-        { timeoutMs: 60_000 },
-      );
-    }
-    const queued = await transaction(prisma, async (tx) => {
-      const klass = await lockUploadableClass(tx, actor, input.classId);
-      const imp = await startImport(tx, klass.id, 'PENDING');
-      await storeImportFile(tx, keys, 'roster', imp.id, input.content);
-      await emit(tx, {
-        type: ROSTER_EVENTS.requested,
-        aggregateType: 'RosterImport',
-        aggregateId: imp.id,
-        payload: { classId: klass.id },
-      });
-      return imp;
-    });
-    return rosterImportSummary(queued, false);
-  } catch (err) {
-    // The same file uploaded twice at once: the second waits on the first's unique key, then reuses it.
-    if (isUniqueViolation(err)) return reusedImport(prisma, input.classId, sha);
-    throw err;
-  }
 }
 
 /** Mark the import SUCCEEDED, drop its stored file, write the audit row and the outbox event. */

@@ -1,14 +1,20 @@
 import { Readable } from 'node:stream';
 import {
+  cellTooLong,
+  compressedUpload,
   HEADER_SEARCH_ROWS,
   type ImportTableSpec,
   importFileError,
   isDomainError,
   isoDate,
   looksLikeHeader,
+  MAX_CELL_CHARS,
+  MAX_COLUMNS,
   type RawImportRow,
+  tooManyColumns,
 } from '@vtc/domain';
 import ExcelJS from 'exceljs';
+import { assertSafeXlsxArchive } from './xlsx-archive.ts';
 
 /**
  * The one reader of tabular uploads (rosters and contribution files): CSV (UTF-8 with or without BOM,
@@ -18,6 +24,10 @@ import ExcelJS from 'exceljs';
  * own: in the template the header is row 1 and the first data row 2; a title row above the header
  * moves both down, as in the sheet. Blank rows (and rows whose recognised columns are all blank, e.g.
  * pre-numbered 序号 rows) are skipped.
+ *
+ * Hostile files are refused before they cost memory: compressed uploads (gzip, 7z, ...), an XLSX whose
+ * archive is unsafe or inflates beyond XLSX_LIMITS (xlsx-archive.ts), rows wider than Excel's 16,384
+ * columns and cells longer than its 32,767 characters.
  */
 export type TabularFormat = 'csv' | 'xlsx';
 
@@ -38,6 +48,9 @@ export const CSV_CONTENT_TYPE = 'text/csv';
 
 const isZip = (b: Buffer) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const isOle = (b: Buffer) => b.length >= 4 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0;
+/** gzip, 7z, rar, xz and zstd signatures. */
+const COMPRESSED_MAGIC = [[0x1f, 0x8b], [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd]];
+const isCompressed = (b: Buffer) => COMPRESSED_MAGIC.some((magic) => b.length >= magic.length && magic.every((byte, i) => b[i] === byte));
 
 /** The format, from the bytes first (the content type and file name only break a tie). */
 export function detectFormat(content: Buffer, hint: TabularHints, spec: Pick<ImportTableSpec<string>, 'unreadable'>): TabularFormat {
@@ -48,6 +61,7 @@ export function detectFormat(content: Buffer, hint: TabularHints, spec: Pick<Imp
       'Old Excel (.xls) files are not supported; save as .xlsx or CSV and upload again',
     );
   }
+  if (isCompressed(content)) throw compressedUpload();
   if (isZip(content)) return 'xlsx';
   const type = (hint.contentType ?? '').toLowerCase();
   const name = (hint.fileName ?? '').toLowerCase();
@@ -85,6 +99,8 @@ class RowCollector<K extends string> {
   ) {}
 
   offer(row: SheetRow): void {
+    if (row.cells.length > MAX_COLUMNS) throw tooManyColumns(row.n);
+    if (row.cells.some((c) => c.length > MAX_CELL_CHARS)) throw cellTooLong(row.n);
     if (this.headerRow > 0) this.add(row);
     else this.offerHeader(row);
   }
@@ -209,6 +225,7 @@ export function forEachCsvRecord(text: string, delimiter: string, onRecord: (cel
         i = k;
       }
       cells.push(value);
+      if (cells.length > MAX_COLUMNS) throw tooManyColumns(n + 1);
       const c = text.charCodeAt(i);
       if (c === d) {
         i++;
@@ -259,9 +276,10 @@ interface SheetReader extends AsyncIterable<{ number: number; values: unknown }>
 /**
  * The rows of a workbook's first sheet that is not an instructions sheet (说明 / readme), streamed with
  * exceljs; the other sheets are drained (the reader needs every entry consumed). `values` is 1-based,
- * as exceljs gives it.
+ * as exceljs gives it. The archive is checked first (assertSafeXlsxArchive).
  */
 export async function* xlsxDataRows(content: Buffer): AsyncGenerator<{ number: number; values: unknown[] }> {
+  await assertSafeXlsxArchive(content);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(content), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

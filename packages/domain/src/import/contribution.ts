@@ -4,12 +4,13 @@ import { parseCreditCode } from '../identifiers/credit-code';
 import { parseResidentId } from '../identifiers/resident-id';
 import { isMonthKey, monthKeyOf } from '../subsidy/dates';
 import {
+  type ImportColumnSpec,
   type ImportFileErrorReason,
   type ImportTableSpec,
   importFileError,
   importPercent,
+  importTable,
   looksLikeHeader,
-  matchHeader,
   normaliseHeader,
   type RawImportRow,
 } from './table';
@@ -42,14 +43,7 @@ export const CONTRIBUTION_MAX_YUAN = 100_000;
 
 export type ContributionColumn = 'idNumber' | 'employerCreditCode' | 'month' | 'insuranceType' | 'amount' | 'wageBase';
 
-export interface ContributionColumnSpec {
-  key: ContributionColumn;
-  zh: string;
-  required: boolean;
-  aliases: readonly string[];
-  example: string;
-  note: { zh: string; en: string };
-}
+export type ContributionColumnSpec = ImportColumnSpec<ContributionColumn>;
 
 export const CONTRIBUTION_COLUMNS: readonly ContributionColumnSpec[] = [
   {
@@ -124,41 +118,29 @@ const INSURANCE_NAMES: ReadonlyMap<string, InsuranceTypeCode> = new Map<string, 
   ['medical', 'MEDICAL'],
 ]);
 
-const COLUMN_BY_ALIAS: ReadonlyMap<string, ContributionColumn> = new Map(
-  CONTRIBUTION_COLUMNS.flatMap((c) => c.aliases.map((a) => [normaliseHeader(a), c.key] as const)),
-);
-
 export type ContributionFileErrorReason = ImportFileErrorReason;
 
 export const contributionFileError: (reason: ContributionFileErrorReason, zh: string, en: string) => DomainError = importFileError;
 
-export function contributionColumnOf(cell: string): ContributionColumn | null {
-  return COLUMN_BY_ALIAS.get(normaliseHeader(cell)) ?? null;
-}
+/** The contribution file's columns and whole-file refusals, for the tabular readers of core/import. */
+export const CONTRIBUTION_TABLE: ImportTableSpec<ContributionColumn> = importTable(
+  CONTRIBUTION_COLUMNS,
+  { zh: '缴费', en: 'contribution' },
+  {
+    maxRows: CONTRIBUTION_MAX_ROWS,
+    unreadable: () =>
+      importFileError(
+        'UNREADABLE',
+        '无法读取文件:请上传 CSV 或 Excel(.xlsx)格式的缴费数据,文件可能已损坏',
+        'Cannot read the file: upload the contributions as CSV or Excel (.xlsx); the file may be damaged',
+      ),
+  },
+);
+
+export const contributionColumnOf: (cell: string) => ContributionColumn | null = CONTRIBUTION_TABLE.columnOf;
 
 /** Which column holds what; a column given twice or a required column missing refuses the file. */
-export function matchContributionHeader(cells: readonly string[]): Map<ContributionColumn, number> {
-  return matchHeader(CONTRIBUTION_COLUMNS, contributionColumnOf, cells);
-}
-
-const unreadable = () =>
-  importFileError(
-    'UNREADABLE',
-    '无法读取文件:请上传 CSV 或 Excel(.xlsx)格式的缴费数据,文件可能已损坏',
-    'Cannot read the file: upload the contributions as CSV or Excel (.xlsx); the file may be damaged',
-  );
-
-/** The contribution file's columns and whole-file refusals, for the tabular readers of core/import. */
-export const CONTRIBUTION_TABLE: ImportTableSpec<ContributionColumn> = {
-  columnOf: contributionColumnOf,
-  matchHeader: matchContributionHeader,
-  maxRows: CONTRIBUTION_MAX_ROWS,
-  tooManyRows: (max) =>
-    importFileError('TOO_MANY_ROWS', `文件超过${max}行缴费数据,请拆分后分批上传`, `The file has more than ${max} contribution rows; split it and upload the parts`),
-  noHeader: () => importFileError('EMPTY', '文件是空的,没有表头和缴费数据', 'The file is empty: no header and no rows'),
-  noRows: () => importFileError('EMPTY', '文件中没有缴费数据', 'The file has a header but no contribution rows'),
-  unreadable,
-};
+export const matchContributionHeader: (cells: readonly string[]) => Map<ContributionColumn, number> = CONTRIBUTION_TABLE.matchHeader;
 
 /** Is this row the header? At least two recognised column names. */
 export function looksLikeContributionHeader(cells: readonly string[]): boolean {

@@ -6,13 +6,13 @@ import {
   validateTraineeInput,
 } from '../training-class/enrollment';
 import {
+  type ImportColumnSpec,
   type ImportFileErrorReason,
   type ImportTableSpec,
   importFileError,
   importPercent,
+  importTable,
   looksLikeHeader,
-  matchHeader,
-  normaliseHeader,
   type RawImportRow,
 } from './table';
 
@@ -50,16 +50,7 @@ export const ROSTER_MAX_BYTES = 30 * 1024 * 1024;
 
 export type RosterColumn = 'name' | 'idNumber' | 'phone' | 'householdType' | 'priorityGroups';
 
-export interface RosterColumnSpec {
-  key: RosterColumn;
-  zh: string;
-  required: boolean;
-  /** Accepted header spellings, compared after normaliseHeader. */
-  aliases: readonly string[];
-  /** Filled-in example for the template. */
-  example: string;
-  note: { zh: string; en: string };
-}
+export type RosterColumnSpec = ImportColumnSpec<RosterColumn>;
 
 export const ROSTER_COLUMNS: readonly RosterColumnSpec[] = [
   {
@@ -107,55 +98,46 @@ export const ROSTER_COLUMNS: readonly RosterColumnSpec[] = [
   },
 ];
 
-const COLUMN_BY_ALIAS: ReadonlyMap<string, RosterColumn> = new Map(
-  ROSTER_COLUMNS.flatMap((c) => c.aliases.map((a) => [normaliseHeader(a), c.key] as const)),
-);
-
-export function rosterColumnOf(cell: string): RosterColumn | null {
-  return COLUMN_BY_ALIAS.get(normaliseHeader(cell)) ?? null;
-}
-
 /** Reasons a whole roster file is refused (DomainError VALIDATION, details.reason). */
 export type RosterFileErrorReason = ImportFileErrorReason;
 
 export const rosterFileError: (reason: RosterFileErrorReason, zh: string, en: string) => DomainError = importFileError;
 
+/** The roster's columns and whole-file refusals, for the tabular readers of core/import. */
+export const ROSTER_TABLE: ImportTableSpec<RosterColumn> = importTable(
+  ROSTER_COLUMNS,
+  { zh: '学员', en: 'trainee' },
+  {
+    maxRows: ROSTER_MAX_ROWS,
+    headers: {
+      zh: `(表头:${ROSTER_COLUMNS.map((c) => c.zh).join('、')})`,
+      en: ` (headers: ${ROSTER_COLUMNS.map((c) => c.key).join(', ')})`,
+    },
+    unreadable: (kind) =>
+      kind === 'csv'
+        ? importFileError('UNREADABLE', '无法读取文件:请上传 CSV 或 Excel(.xlsx)格式的花名册', 'Cannot read the file: upload the roster as CSV or Excel (.xlsx)')
+        : kind === 'xlsx'
+          ? importFileError(
+              'UNREADABLE',
+              '无法读取 Excel 文件,文件可能已损坏;请在 Excel 中重新保存为 .xlsx 后上传',
+              'Cannot read the Excel file; it may be damaged. Save it again as .xlsx and upload it',
+            )
+          : importFileError('UNREADABLE', '文件不是有效的 Excel(.xlsx)文件,可能已损坏', 'The file is not a valid Excel (.xlsx) file; it may be damaged'),
+  },
+);
+
+export const rosterColumnOf: (cell: string) => RosterColumn | null = ROSTER_TABLE.columnOf;
+
 /**
  * Which column holds what: Chinese or English headers, any order; unknown columns are ignored.
  * Missing required columns or a column given twice refuse the file with one error.
  */
-export function matchRosterHeader(cells: readonly string[]): Map<RosterColumn, number> {
-  return matchHeader(ROSTER_COLUMNS, rosterColumnOf, cells, {
-    zh: `(表头:${ROSTER_COLUMNS.map((c) => c.zh).join('、')})`,
-    en: ` (headers: ${ROSTER_COLUMNS.map((c) => c.key).join(', ')})`,
-  });
-}
+export const matchRosterHeader: (cells: readonly string[]) => Map<RosterColumn, number> = ROSTER_TABLE.matchHeader;
 
 /** Is this row the header? At least two recognised column names (a title row above it has none). */
 export function looksLikeRosterHeader(cells: readonly string[]): boolean {
-  return looksLikeHeader({ columnOf: rosterColumnOf }, cells);
+  return looksLikeHeader(ROSTER_TABLE, cells);
 }
-
-/** The roster's columns and whole-file refusals, for the tabular readers of core/import. */
-export const ROSTER_TABLE: ImportTableSpec<RosterColumn> = {
-  columnOf: rosterColumnOf,
-  matchHeader: matchRosterHeader,
-  maxRows: ROSTER_MAX_ROWS,
-  tooManyRows: (max) =>
-    importFileError('TOO_MANY_ROWS', `文件超过${max}行学员数据,请拆分后分批上传`, `The file has more than ${max} trainee rows; split it and upload the parts`),
-  noHeader: () => importFileError('EMPTY', '文件是空的,没有表头和学员数据', 'The file is empty: no header and no trainee rows'),
-  noRows: () => importFileError('EMPTY', '文件中没有学员数据', 'The file has a header but no trainee rows'),
-  unreadable: (kind) =>
-    kind === 'csv'
-      ? importFileError('UNREADABLE', '无法读取文件:请上传 CSV 或 Excel(.xlsx)格式的花名册', 'Cannot read the file: upload the roster as CSV or Excel (.xlsx)')
-      : kind === 'xlsx'
-        ? importFileError(
-            'UNREADABLE',
-            '无法读取 Excel 文件,文件可能已损坏;请在 Excel 中重新保存为 .xlsx 后上传',
-            'Cannot read the Excel file; it may be damaged. Save it again as .xlsx and upload it',
-          )
-        : importFileError('UNREADABLE', '文件不是有效的 Excel(.xlsx)文件,可能已损坏', 'The file is not a valid Excel (.xlsx) file; it may be damaged'),
-};
 
 /**
  * One data row as read from the file. `row` is the sheet row number (header = 1 in the template);

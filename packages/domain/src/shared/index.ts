@@ -1,2 +1,3 @@
 export * from './calendar-date';
 export * from './errors';
+export * from './text';

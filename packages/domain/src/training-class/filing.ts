@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/errors';
+import { displayNameIssue } from '../shared/text';
 
 /**
  * The life cycle of a training class (培训班), as an explicit state machine:
@@ -105,6 +106,8 @@ export function canEnroll(status: ClassStatus): boolean {
 }
 
 export interface ClassPlan {
+  /** The class name, checked when given: no direction controls, control or invisible characters, not blank (shared/text). */
+  name?: string;
   startDate: string; // YYYY-MM-DD
   endDate: string;
   plannedHours: number;
@@ -152,6 +155,8 @@ export function checkClassPlan(plan: ClassPlan): PlanIssue[] {
   if (!Number.isInteger(plan.capacity) || plan.capacity <= 0 || plan.capacity > MAX_CAPACITY) {
     issues.push({ field: 'capacity', zh: `班级人数须为1–${MAX_CAPACITY}的整数`, en: `Capacity must be a whole number from 1 to ${MAX_CAPACITY}` });
   }
+  const name = plan.name === undefined ? null : displayNameIssue(plan.name, { zh: '班级名称', en: 'The class name' });
+  if (name) issues.push({ field: 'name', zh: name.zh, en: name.en });
   return issues;
 }
 
