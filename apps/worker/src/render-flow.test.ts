@@ -74,7 +74,7 @@ describe('certificate render flow', () => {
     const docs = await api.prisma.certificateDocument.findMany({ include: { certificate: { include: { person: true } } } });
     expect(docs).toHaveLength(3);
     const audit = await api.prisma.auditLog.findFirstOrThrow({ where: { action: 'certificates.rendered' } });
-    expect(audit.after).toEqual({ total: 3, rendered: 3 });
+    expect(audit.after).toEqual({ total: 3, rendered: 3, failed: 0 });
     for (const d of docs) {
       const text = await pdfText(d.pdf);
       // The holder's name, the number and the occupation, read back from the PDF itself (pdf.js).

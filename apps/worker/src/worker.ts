@@ -7,6 +7,7 @@ import {
   createRedis,
   EMPLOYMENT_CHECK_SWEEP_JOB,
   errorMessage,
+  IMPORT_SWEEP_JOB,
   JOB_DEFINITIONS,
   type JobHandler,
   type Logger,
@@ -119,8 +120,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         concurrency: CONCURRENCY[queue],
       });
       worker.on('completed', (job, result) => {
-        // The sweeper runs often (its schedule is in @vtc/jobs): only a sweep that did something is worth an info line.
-        const idleSweep = job.name === EMPLOYMENT_CHECK_SWEEP_JOB.name && result?.examined === 0 && result?.finished === 0;
+        // The sweepers run often (their schedules are in @vtc/jobs): only a sweep that did something is worth an info line.
+        const idleSweep =
+          (job.name === EMPLOYMENT_CHECK_SWEEP_JOB.name && result?.examined === 0 && result?.finished === 0) ||
+          (job.name === IMPORT_SWEEP_JOB.name && result?.examined === 0 && result?.abandoned === 0);
         logger[idleSweep ? 'debug' : 'info']({ queue, jobId: job.id, job: job.name, result }, 'job completed');
       });
       worker.on('failed', (job, err) =>

@@ -7,6 +7,7 @@ export const OUTBOX_EVENT_TYPES = {
   rosterImportRequested: 'roster.import.requested',
   contributionImportRequested: 'contribution.import.requested',
   assessmentClosed: 'assessment.closed',
+  certificateRenderRetryRequested: 'certificate.render.retry.requested',
   employmentCheckRunRequested: 'employment.check.run.requested',
 } as const;
 
@@ -45,6 +46,7 @@ export const OUTBOX_ROUTES: OutboxRoutes = {
   [OUTBOX_EVENT_TYPES.rosterImportRequested]: route(ROSTER_IMPORT_JOB, (e) => ({ importId: e.aggregateId })),
   [OUTBOX_EVENT_TYPES.contributionImportRequested]: route(CONTRIBUTION_IMPORT_JOB, (e) => ({ importId: e.aggregateId })),
   [OUTBOX_EVENT_TYPES.assessmentClosed]: route(RENDER_SESSION_JOB, (e) => ({ sessionId: e.aggregateId })),
+  [OUTBOX_EVENT_TYPES.certificateRenderRetryRequested]: route(RENDER_SESSION_JOB, (e) => ({ sessionId: e.aggregateId, retryOf: e.id.toString() })),
   [OUTBOX_EVENT_TYPES.employmentCheckRunRequested]: route(EMPLOYMENT_CHECK_RUN_JOB, (e) => ({ runDate: String(e.payload.runDate) })),
 };
 

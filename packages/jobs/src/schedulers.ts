@@ -1,6 +1,6 @@
 import type { RepeatOptions } from 'bullmq';
 import type { AnyJobDefinition, JobInput } from './definition.ts';
-import { AUDIT_DIGEST_JOB, EMPLOYMENT_CHECK_RUN_JOB, EMPLOYMENT_CHECK_SWEEP_JOB } from './definitions/index.ts';
+import { AUDIT_DIGEST_JOB, EMPLOYMENT_CHECK_RUN_JOB, EMPLOYMENT_CHECK_SWEEP_JOB, IMPORT_SWEEP_JOB } from './definitions/index.ts';
 import type { Queues } from './queue-factory.ts';
 
 export interface JobSchedule<D extends AnyJobDefinition = AnyJobDefinition> {
@@ -36,6 +36,14 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
     repeat: { every: 30_000 },
     payload: { leaseMs: 30_000 },
   } satisfies JobSchedule<typeof EMPLOYMENT_CHECK_SWEEP_JOB>,
+  {
+    // Same idea for roster and contribution imports: one indexed query when nothing is stuck; an import
+    // is looked at only once it has not moved for a minute (a chunk takes seconds).
+    id: 'import-sweep',
+    job: IMPORT_SWEEP_JOB,
+    repeat: { every: 30_000 },
+    payload: { graceMs: 60_000 },
+  } satisfies JobSchedule<typeof IMPORT_SWEEP_JOB>,
 ];
 
 /** Create or update every scheduler (idempotent; safe on every worker start). Returns their ids. */

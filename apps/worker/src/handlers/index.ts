@@ -3,13 +3,21 @@ import { auditDigestHandler } from './audit-digest.ts';
 import { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
 import { contributionImportHandler } from './contribution-import.ts';
 import { employmentCheckChunkHandler, employmentCheckRunHandler, employmentCheckSweepHandler } from './employment-checks.ts';
+import { importSweepHandler } from './import-sweep.ts';
 import { rosterImportHandler } from './roster-import.ts';
 import { welcomeNotificationHandler } from './welcome-notification.ts';
 
 export { auditDigestHandler } from './audit-digest.ts';
-export { renderCertificateHandler, renderSessionDoneHandler, renderSessionHandler } from './certificate-documents.ts';
+export {
+  createRenderCertificateHandler,
+  type RenderCertificateHandlerOptions,
+  renderCertificateHandler,
+  renderSessionDoneHandler,
+  renderSessionHandler,
+} from './certificate-documents.ts';
 export { contributionImportHandler } from './contribution-import.ts';
 export { employmentCheckChunkHandler, employmentCheckRunHandler, employmentCheckSweepHandler } from './employment-checks.ts';
+export { importSweepHandler } from './import-sweep.ts';
 export { rosterImportHandler } from './roster-import.ts';
 export { welcomeNotificationHandler } from './welcome-notification.ts';
 
@@ -25,4 +33,5 @@ export const HANDLERS: readonly JobHandler[] = [
   employmentCheckRunHandler,
   employmentCheckChunkHandler,
   employmentCheckSweepHandler,
+  importSweepHandler,
 ];

@@ -6,7 +6,10 @@ import {
   recordAssessmentResults,
   registerCandidates,
   dualCertificateReport,
+  retryCertificateRendering,
   revokeCertificate,
+  type RenderFailure as RenderFailureShape,
+  type RenderProgress as RenderProgressShape,
   sessionRenderProgress,
   verifyCertificate,
 } from '@vtc/core';
@@ -69,8 +72,28 @@ builder.prismaObject('AssessmentResult', {
   }),
 });
 
-const RenderProgress = builder.objectRef<{ total: number; rendered: number }>('RenderProgress').implement({
-  fields: (t) => ({ total: t.exposeInt('total'), rendered: t.exposeInt('rendered') }),
+const RenderFailure = builder.objectRef<RenderFailureShape>('RenderFailure').implement({
+  description: 'A certificate whose last PDF render attempt failed',
+  fields: (t) => ({
+    certificateNumber: t.exposeString('certificateNumber'),
+    attempts: t.exposeInt('attempts', { description: 'Failed render attempts so far' }),
+    reason: t.exposeString('reason', { description: 'The error of the last attempt' }),
+    failedAt: t.expose('failedAt', { type: 'DateTime' }),
+  }),
+});
+
+const RenderProgress = builder.objectRef<RenderProgressShape>('RenderProgress').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    rendered: t.exposeInt('rendered'),
+    failed: t.exposeInt('failed', { description: 'Certificates not rendered whose last attempt failed' }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'The most recent failure’s error' }),
+    failures: t.field({
+      type: [RenderFailure],
+      description: 'The failed certificates, most recent first (at most 100)',
+      resolve: (p) => p.failures,
+    }),
+  }),
 });
 
 export const AssessmentSession = builder.prismaNode('AssessmentSession', {
@@ -306,6 +329,14 @@ builder.mutationFields((t) => ({
     },
     resolve: (_r, args, ctx) =>
       closeAssessmentSession(ctx.prisma, ctx.signing, ctx.actor!, { sessionId: args.sessionId.id, issuedOn: args.issuedOn ?? null }),
+  }),
+  retryCertificateRendering: t.field({
+    type: CountPayload,
+    description:
+      'Render again the certificates of a closed session that have no PDF (failed or lost); for the evaluation body or a bureau covering the session. count: certificates queued; total: certificates of the session.',
+    errors: { types: [DomainError] },
+    args: { sessionId: t.arg.globalID({ required: true, for: AssessmentSession }) },
+    resolve: (_r, args, ctx) => retryCertificateRendering(ctx.prisma, ctx.actor!, { sessionId: args.sessionId.id }),
   }),
   revokeCertificate: t.prismaField({
     type: Certificate,
