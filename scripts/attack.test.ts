@@ -47,7 +47,7 @@ afterAll(async () => {
   if (!api || api.exitCode !== null) return;
   const exited = new Promise((resolve) => api!.once('exit', resolve));
   api.kill('SIGINT'); // serve.ts stops the API and drops its database
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
   if (api.exitCode === null) api.kill('SIGKILL');
 }, TIMEOUT);
 
