@@ -138,10 +138,12 @@ describe('assessment to certificate', () => {
     const signature = parseSignature(c.signature!);
     const key = certificateSigningFrom(api.config).publicKey;
     const content = encodeQrContent({ baseUrl: 'https://vtc.example.gov.cn', number, canonical: canonicalPayload(payload), signature });
-    expect(verifyQrContent(content, [key]).status).toBe('VALID');
+    const official = { baseUrl: 'https://vtc.example.gov.cn', keys: [key] };
+    expect(verifyQrContent(content, official).status).toBe('VALID');
+    expect(verifyQrContent(content.replace('vtc.example.gov.cn', 'vtc.example.gov.cn.evil.test'), official).status).not.toBe('VALID');
     const frag = content.split('#')[1]!;
     const flipped = content.replace(frag, `${frag[0] === 'A' ? 'B' : 'A'}${frag.slice(1)}`);
-    expect(verifyQrContent(flipped, [key]).status).not.toBe('VALID');
+    expect(verifyQrContent(flipped, official).status).not.toBe('VALID');
   });
 
   const VERIFY = `query($n: String!, $name: String!) { verifyCertificate(number: $n, name: $name) { status certificate {
