@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -32,7 +33,23 @@ const shape = {
   CERT_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only (it travels in QR codes)').default('vtc-dev-1'),
   /** Public certificate verification: requests per client per minute before 429. */
   VERIFY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Login attempts per client per minute before 429 (each costs an argon2 verification). */
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Logins verified at once in one API process; more are refused at once with 429. */
+  LOGIN_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(8),
+  /** Proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').every((p) => p.trim() === '' || isProxyEntry(p.trim())), 'IP addresses or CIDR blocks, comma-separated'),
 };
+
+function isProxyEntry(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 
 const schema = z
   .object(shape)
