@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { configWith } from '@vtc/config';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createApp } from './server.ts';
 import { createFixtures, startTestApi, TEST_PASSWORD, type TestApi } from './testing.ts';
 
 let api: TestApi;
@@ -352,5 +355,20 @@ describe('login flood', () => {
     expect(busy[0]!.headers['retry-after']).toBe('1');
     // Nothing was held: one at a time, every client logs in.
     for (const from of clients) expect(answer(await loginFrom(flood.url, from, 'trainee.a', TEST_PASSWORD))?.__typename).toBe('LoginPayload');
+  });
+
+  it('fails closed with HTTP 503 SERVICE_UNAVAILABLE, not an internal error, when it cannot count attempts', async () => {
+    const config = configWith({ DATABASE_URL: flood.db.url, REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: flood.config.QUEUE_PREFIX });
+    const app = await createApp({ config, prisma: flood.prisma, logger: pino({ level: 'silent' }) });
+    try {
+      const url = await app.listen(0, '127.0.0.1');
+      const r = await loginFrom(url, '127.0.3.1', 'admin', TEST_PASSWORD);
+      expect(r.status).toBe(503);
+      const body = JSON.parse(r.text) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(body.errors[0]!.message).toMatch(/Login is unavailable.*登录服务暂不可用/);
+    } finally {
+      await app.stop();
+    }
   });
 });
