@@ -8,15 +8,17 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { PothosValidationError } from '@pothos/core';
 import type { Config } from '@vtc/config';
-import { authenticate, type CertificateSigning, certificateSigningFrom, piiKeysFrom } from '@vtc/core';
+import { authenticate, type CertificateSigning, certificateSigningFrom, LoginSlots, piiKeysFrom } from '@vtc/core';
 import { createPrisma, type PrismaClient } from '@vtc/db';
-import { isDomainError } from '@vtc/domain';
+import { clientKeyOf, isDomainError } from '@vtc/domain';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { clientIpResolver } from './client-ip.ts';
 import type { Context } from './context.ts';
 import { createLogger } from './logger.ts';
 import { readBody } from './http-body.ts';
+import { redisLoginCounters } from './login-counters.ts';
 import { type CertificateRouteDeps, handleCertificateRequest, isCertificatePath } from './routes/certificates.ts';
 import { handleNoticeRequest, isNoticePath, type NoticeRouteDeps } from './routes/notices.ts';
 import { type EmploymentRouteDeps, handleEmploymentFileRequest, isEmploymentFilePath } from './routes/contributions.ts';
@@ -45,6 +47,7 @@ const PASSTHROUGH_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /** What every HTTP route beside /graphql may use. */
@@ -105,7 +108,7 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
   const signing = givenSigning ?? certificateSigningFrom(config);
   async function rateLimit(bucket: string, perMinute: number, ip: string | undefined): Promise<boolean> {
     const minute = Math.floor(Date.now() / 60_000);
-    const key = `${config.QUEUE_PREFIX}:ratelimit:${bucket}:${ip ?? 'unknown'}:${minute}`;
+    const key = `${config.QUEUE_PREFIX}:ratelimit:${bucket}:${clientKeyOf(ip)}:${minute}`;
     try {
       const n = await redis.incr(key);
       if (n === 1) await redis.expire(key, 120);
@@ -114,6 +117,8 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
       return true; // Redis down: readiness already reports it; do not lock the public out.
     }
   }
+  const clientIp = clientIpResolver(config.TRUSTED_PROXIES);
+  const loginGuard = { counters: redisLoginCounters(redis, config.QUEUE_PREFIX), slots: new LoginSlots(config.LOGIN_MAX_CONCURRENT) };
   const authSettings = { jwtSecret: config.JWT_SECRET, tokenTtlMinutes: config.TOKEN_TTL_MINUTES };
   const als = new AsyncLocalStorage<RequestStore>();
   const stats: AppStats = { executions: 0 };
@@ -158,7 +163,7 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
     const actor = token ? await authenticate(prisma, authSettings, token) : null;
-    const ip = req.socket.remoteAddress;
+    const ip = clientIp(req);
     if (actor) {
       actor.requestId = store.requestId;
       actor.ip = ip;
@@ -170,6 +175,7 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
       piiKeys,
       signing,
       rateLimit: (bucket, perMinute) => rateLimit(bucket, perMinute, ip),
+      loginGuard,
       requestId: store.requestId,
       ip,
       userAgent: req.headers['user-agent'],
@@ -215,8 +221,8 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
         signing,
         publicUrl: config.PUBLIC_URL,
         actor: async () => (await buildContext(req, store)).actor,
-        verifyRateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
-        noticeRateLimit: () => rateLimit('notice', config.VERIFY_RATE_LIMIT_PER_MINUTE, req.socket.remoteAddress),
+        verifyRateLimit: () => rateLimit('verify', config.VERIFY_RATE_LIMIT_PER_MINUTE, clientIp(req)),
+        noticeRateLimit: () => rateLimit('notice', config.VERIFY_RATE_LIMIT_PER_MINUTE, clientIp(req)),
         logger: store.logger,
       });
     }

@@ -91,8 +91,8 @@ beforeAll(async () => {
   await recordAssessmentResults(api.prisma, evaluator, {
     sessionId: s.id,
     results: [fx.personA, fx.personB, fx.personC].map((personId) => ({ personId, theoryScore: 80, practicalScore: 90 })),
-  });
-  const { issued } = await closeAssessmentSession(api.prisma, certificateSigningFrom(config), evaluator, { sessionId: s.id, issuedOn: '2026-12-10' });
+  }, '2026-12-10');
+  const { issued } = await closeAssessmentSession(api.prisma, certificateSigningFrom(config), evaluator, { sessionId: s.id, issuedOn: '2026-12-10' }, '2026-12-10');
   badCertificateId = (await api.prisma.certificate.findUniqueOrThrow({ where: { number: issued[1]! } })).id;
   // The real handlers, except that one certificate's font is broken until the test "installs" it.
   const handlers = HANDLERS.map((h) =>

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -48,7 +49,23 @@ const shape = {
   /** Port of the worker's health endpoint (/healthz, /readyz); unset: no health endpoint. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   ...VERIFIER_SHAPE,
+  /** Login attempts per client per minute before 429 (each costs an argon2 verification). */
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Logins verified at once in one API process; more are refused at once with 429. */
+  LOGIN_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(8),
+  /** Proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').every((p) => p.trim() === '' || isProxyEntry(p.trim())), 'IP addresses or CIDR blocks, comma-separated'),
 };
+
+function isProxyEntry(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
 
 const schema = z
   .object(shape)

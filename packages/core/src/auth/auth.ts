@@ -1,9 +1,8 @@
 import {
   checkPasswordPolicy,
   DomainError,
-  isLocked,
-  LOCKOUT,
-  nextLoginState,
+  isCleanText,
+  uncleanTextError,
   validateRoleBinding,
   canBindToOrganization,
   type Role,
@@ -17,8 +16,8 @@ import { audit } from '../shared/audit.ts';
 import { emit } from '../shared/outbox.ts';
 
 /**
- * Authentication: argon2id password hashes, lockout after 5 consecutive failures for 15 minutes,
- * HS256 tokens (jose) whose `sid` names an AuthSession row, so logout revokes a token at once.
+ * Authentication: argon2id password hashes, HS256 tokens (jose) whose `sid` names an AuthSession
+ * row, so logout revokes a token at once. Login and its throttling are in ./login.ts.
  */
 export interface AuthSettings {
   jwtSecret: string;
@@ -27,91 +26,23 @@ export interface AuthSettings {
 
 const ISSUER = 'vtc';
 const AUDIENCE = 'vtc-api';
-// A valid argon2id hash of a random string: verifying against it when the user does not exist
-// keeps the response time of "no such user" equal to "wrong password".
-let dummyHash: Promise<string> | undefined;
 
-function credentialsError(): DomainError {
-  return new DomainError('INVALID_CREDENTIALS', {
-    zh: '用户名或密码错误',
-    en: 'Wrong username or password',
-  });
-}
-
-export interface LoginInput {
-  username: string;
-  password: string;
-  ip?: string;
-  userAgent?: string;
-}
-
-export interface LoginResult {
-  token: string;
-  expiresAt: Date;
-  userId: string;
-}
-
-export async function login(
-  prisma: PrismaClient,
+/** A signed token for an AuthSession row (login creates the row, then asks for the token). */
+export async function issueToken(
   settings: AuthSettings,
-  input: LoginInput,
-  now: Date = new Date(),
-): Promise<LoginResult> {
-  const user = await prisma.user.findUnique({ where: { username: input.username } });
-  if (!user || user.status !== 'ACTIVE') {
-    dummyHash ??= argon2.hash(`no-such-user-${Math.random()}`);
-    await argon2.verify(await dummyHash, input.password);
-    throw credentialsError();
-  }
-  const state = { failedCount: user.failedLoginCount, lockedUntil: user.lockedUntil };
-  if (isLocked(state, now)) {
-    throw new DomainError(
-      'ACCOUNT_LOCKED',
-      {
-        zh: `连续${LOCKOUT.maxFailures}次登录失败,账号已锁定${LOCKOUT.lockMinutes}分钟`,
-        en: `Account locked for ${LOCKOUT.lockMinutes} minutes after ${LOCKOUT.maxFailures} failed logins`,
-      },
-      { lockedUntil: user.lockedUntil?.toISOString() },
-    );
-  }
-  const ok = await argon2.verify(user.passwordHash, input.password).catch(() => false);
-  const next = nextLoginState(state, ok ? 'SUCCESS' : 'FAILURE', now);
-  if (!ok) {
-    // Count the failure atomically against the stored value so concurrent attempts all count.
-    await transaction(prisma, async (tx) => {
-      const fresh = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
-      const s = nextLoginState({ failedCount: fresh.failedLoginCount, lockedUntil: fresh.lockedUntil }, 'FAILURE', now);
-      await tx.user.update({ where: { id: user.id }, data: { failedLoginCount: s.failedCount, lockedUntil: s.lockedUntil } });
-      if (s.lockedUntil && !fresh.lockedUntil) {
-        await audit(tx, null, {
-          action: 'user.locked',
-          entityType: 'User',
-          entityId: user.id,
-          after: { lockedUntil: s.lockedUntil.toISOString() },
-        });
-      }
-    });
-    throw credentialsError();
-  }
-  const expiresAt = new Date(now.getTime() + settings.tokenTtlMinutes * 60_000);
-  const session = await transaction(prisma, async (tx) => {
-    await tx.user.update({
-      where: { id: user.id },
-      data: { failedLoginCount: next.failedCount, lockedUntil: next.lockedUntil, lastLoginAt: now },
-    });
-    return tx.authSession.create({
-      data: { userId: user.id, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) },
-    });
-  });
-  const token = await new SignJWT({ sid: session.id })
+  userId: string,
+  sessionId: string,
+  now: Date,
+  expiresAt: Date,
+): Promise<string> {
+  return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(user.id)
+    .setSubject(userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(secretKey(settings));
-  return { token, expiresAt, userId: user.id };
 }
 
 function secretKey(settings: AuthSettings): Uint8Array {
@@ -217,6 +148,7 @@ export async function createUser(prisma: PrismaClient, actor: Actor, input: Crea
       { field: 'username' },
     );
   }
+  if (!isCleanText(input.displayName)) throw uncleanTextError('displayName');
   const pw = checkPasswordPolicy(input.password, { username: input.username });
   if (!pw.ok) {
     throw new DomainError(

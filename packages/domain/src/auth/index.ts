@@ -1,2 +1,3 @@
 export * from './password';
+export * from './login';
 export * from './roles';

@@ -1,6 +1,7 @@
-/** Password policy and login lockout: pure rules, the caller supplies the clock. */
+/** Password policy (and the former account lockout): pure rules, the caller supplies the clock. */
+import { isCleanText } from './login';
 
-export type PasswordRule = 'MIN_LENGTH' | 'MAX_LENGTH' | 'CHARACTER_CLASSES' | 'CONTAINS_USERNAME';
+export type PasswordRule = 'MIN_LENGTH' | 'MAX_LENGTH' | 'CHARACTER_CLASSES' | 'CONTAINS_USERNAME' | 'INVALID_CHARACTERS';
 
 export interface PasswordReason {
   rule: PasswordRule;
@@ -22,7 +23,8 @@ const CLASSES: readonly RegExp[] = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
 
 /**
  * 8–128 characters (Unicode code points), at least 3 of: lower-case, upper-case, digit,
- * symbol (anything else); must not contain the username (case-insensitive).
+ * symbol (anything else); must not contain the username (case-insensitive), a NUL or an unpaired
+ * surrogate (which login refuses: see `checkLoginInput`).
  */
 export function checkPasswordPolicy(
   password: string,
@@ -47,9 +49,21 @@ export function checkPasswordPolicy(
   if (username.length >= PASSWORD_POLICY.minUsernameLength && password.toLowerCase().includes(username)) {
     reasons.push({ rule: 'CONTAINS_USERNAME', zh: '密码不能包含用户名', en: 'The password must not contain the username' });
   }
+  if (!isCleanText(password, { controls: true })) {
+    reasons.push({
+      rule: 'INVALID_CHARACTERS',
+      zh: '密码不能包含空字符或不成对的代理项',
+      en: 'The password must not contain a NUL character or an unpaired surrogate',
+    });
+  }
   return reasons.length === 0 ? { ok: true } : { ok: false, reasons };
 }
 
+/**
+ * @deprecated Login no longer locks accounts (a stranger could lock out any user): it throttles
+ * per client and account, see `LOGIN_THROTTLE` in ./login.ts. Kept, with `nextLoginState` and
+ * `isLocked`, until the unused User.failedLoginCount and User.lockedUntil columns are dropped.
+ */
 export const LOCKOUT = { maxFailures: 5, lockMinutes: 15 } as const;
 
 export interface LoginState {

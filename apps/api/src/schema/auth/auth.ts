@@ -1,5 +1,7 @@
-import { createUser, login, logout, organizationScope, type Actor } from '@vtc/core';
-import { DomainError } from '@vtc/domain';
+import { HeaderMap } from '@apollo/server';
+import { createUser, login, LoginBusyError, LoginUnavailableError, logout, organizationScope, type Actor } from '@vtc/core';
+import { clientKeyOf, DomainError } from '@vtc/domain';
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { Organization } from '../organization/organization.ts';
@@ -155,6 +157,13 @@ const LoginInput = builder.inputType('LoginInput', {
   }),
 });
 
+/** HTTP 429 with Retry-After (seconds), code RATE_LIMITED, like the other public rate limits. */
+function rateLimited(retryAfterSeconds: number, message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) } },
+  });
+}
+
 const LoginPayload = builder.objectRef<{ token: string; expiresAt: Date }>('LoginPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Send as `Authorization: Bearer <token>`' }),
@@ -182,13 +191,40 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     errors: { types: [DomainError] },
     args: { input: t.arg({ type: LoginInput, required: true }) },
+    description:
+      'Public. Wrong password, unknown user and a client out of attempts all answer INVALID_CREDENTIALS. ' +
+      'A client over LOGIN_RATE_LIMIT_PER_MINUTE, or a server busy with logins, gets HTTP 429 with RATE_LIMITED and Retry-After.',
     resolve: async (_r, { input }, ctx) => {
-      const result = await login(
-        ctx.prisma,
-        { jwtSecret: ctx.config.JWT_SECRET, tokenTtlMinutes: ctx.config.TOKEN_TTL_MINUTES },
-        { username: input.username, password: input.password, ip: ctx.ip, userAgent: ctx.userAgent },
-      );
-      return { token: result.token, expiresAt: result.expiresAt };
+      if (!(await ctx.rateLimit('login', ctx.config.LOGIN_RATE_LIMIT_PER_MINUTE))) {
+        throw rateLimited(60, 'Too many login attempts from this client; try again in a minute / 登录尝试过于频繁,请一分钟后再试');
+      }
+      try {
+        const result = await login(
+          ctx.prisma,
+          { jwtSecret: ctx.config.JWT_SECRET, tokenTtlMinutes: ctx.config.TOKEN_TTL_MINUTES },
+          ctx.loginGuard,
+          {
+            username: input.username,
+            password: input.password,
+            ip: ctx.ip,
+            clientKey: clientKeyOf(ctx.ip),
+            userAgent: ctx.userAgent,
+            requestId: ctx.requestId,
+          },
+        );
+        return { token: result.token, expiresAt: result.expiresAt };
+      } catch (err) {
+        if (err instanceof LoginBusyError) {
+          throw rateLimited(1, 'The server is busy with other logins; try again in a moment / 登录人数过多,请稍后再试');
+        }
+        if (err instanceof LoginUnavailableError) {
+          ctx.logger.error({ err: err.cause }, 'login counters unavailable');
+          throw new GraphQLError('Login is unavailable for a moment; try again shortly / 登录服务暂不可用,请稍后再试', {
+            extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', '30']]) } },
+          });
+        }
+        throw err;
+      }
     },
   }),
   logout: t.boolean({
