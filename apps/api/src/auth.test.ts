@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { configWith } from '@vtc/config';
 import argon2 from 'argon2';
+import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApp } from './server.ts';
@@ -101,6 +102,23 @@ describe('login, viewer, logout', () => {
     const forged =
       'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4Iiwic2lkIjoieCJ9.c2lnbmF0dXJlLW5vdC12YWxpZA';
     expect((await api.gql(VIEWER, {}, forged)).data).toEqual({ viewer: null });
+  });
+
+  it('a correctly signed token whose session or subject is not a UUID is no session, not an internal error', async () => {
+    const key = new TextEncoder().encode(api.config.JWT_SECRET);
+    for (const claims of [{ sid: "x' OR '1'='1", sub: '00000000-0000-4000-8000-000000000000' }, { sid: '00000000-0000-4000-8000-000000000000', sub: '__proto__' }]) {
+      const token = await new SignJWT({ sid: claims.sid })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.sub)
+        .setIssuer('vtc')
+        .setAudience('vtc-api')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(key);
+      const r = await api.gql(VIEWER, {}, token);
+      expect(r.status).toBe(200);
+      expect(r.data).toEqual({ viewer: null });
+    }
   });
 
   it('rejects a wrong password and an unknown user with the same typed error', async () => {

@@ -8,7 +8,7 @@ import {
   type Role,
 } from '@vtc/domain';
 import type { PrismaClient, Tx } from '@vtc/db';
-import { transaction } from '@vtc/db';
+import { isUuid, transaction } from '@vtc/db';
 import argon2 from 'argon2';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Actor, ActorRole } from '../shared/actor.ts';
@@ -73,7 +73,7 @@ export async function authenticate(
   } catch {
     return null;
   }
-  if (typeof sid !== 'string' || !sub) return null;
+  if (!isUuid(sid) || !isUuid(sub)) return null;
   const session = await prisma.authSession.findUnique({
     where: { id: sid },
     include: { user: { include: { roleBindings: true } } },
