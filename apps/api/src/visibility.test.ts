@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { piiKeysFrom } from '@vtc/core';
 import { hashPassword } from '@vtc/core';
-import { makeCreditCode } from '@vtc/domain';
+import { makeCreditCode, makeResidentId } from '@vtc/domain';
 import { getNamedType, isObjectType } from 'graphql';
 import { DEMO_ACCOUNTS, seedDemo } from '../../../prisma/seed/index.ts';
 import { schema } from './schema/index.ts';
@@ -332,4 +332,75 @@ describe('evaluators and enterprises see the persons they work with, no more (ow
     expect(r.list).toEqual([...expected()].sort());
     expect(r.ids).toEqual([...expected()].sort());
   });
+
+  describe('answers that would tell another tenant\'s record exists', () => {
+    const FILE = `mutation($input: FileClaimInput!) { fileClaim(input: $input) { __typename ... on DomainError { code message messageZh field } } }`;
+    const file = async (user: string, classId: string) =>
+      (await api.gql<{ fileClaim: Record<string, unknown> }>(FILE, { input: { kind: 'TRAINING', classId: gid('TrainingClass', classId) } }, tokens[user])).data?.fileClaim;
+
+    it("fileClaim on another institution's class answers exactly as on a class that does not exist", async () => {
+      const missing = await file('institution2', '00000000-0000-4000-8000-000000000000');
+      expect(missing).toMatchObject({ code: 'NOT_FOUND', message: 'Class not found', messageZh: '培训班不存在或无权访问' });
+      expect(await file('institution2', fx.classA)).toEqual(missing);
+    });
+
+    it('a bureau that sees the class is still told plainly that it may not claim for it', async () => {
+      expect(await file('linfen.bureau', fx.classA)).toMatchObject({ code: 'FORBIDDEN' });
+    });
+  });
+
+  describe('enrolling by ID number under another name', () => {
+    const ENROLL = `mutation($classId: ID!, $trainee: TraineeInput!) { enrollTrainee(classId: $classId, trainee: $trainee) {
+      __typename ... on EnrollPayload { personCreated } ... on DomainError { code field message } } }`;
+    const idB = makeResidentId({ regionCode: '141023', birthDate: '1988-11-02', sequence: 246 });
+    let draft: string;
+    const enroll = async (trainee: Record<string, unknown>) =>
+      (await api.gql<{ enrollTrainee: Record<string, unknown> }>(ENROLL, { classId: gid('TrainingClass', draft), trainee }, tokens['institution1'])).data?.enrollTrainee;
+    const mismatches = () => api.prisma.auditLog.count({ where: { action: 'person.nameMismatch' } });
+
+    beforeAll(async () => {
+      const a = await api.prisma.trainingClass.findUniqueOrThrow({ where: { id: fx.classA } });
+      const draftClass = await api.prisma.trainingClass.create({
+        data: {
+          code: 'PX-141002-0009',
+          name: '养老护理员(四级)培训班',
+          institutionId: a.institutionId,
+          regionCode: a.regionCode,
+          occupationId: a.occupationId,
+          level: 'LEVEL_4',
+          trainingType: 'EMPLOYMENT_SKILLS',
+          status: 'DRAFT',
+          plannedHours: 80,
+          startDate: a.startDate,
+          endDate: a.endDate,
+          venue: '教学楼 302',
+          capacity: 40,
+        },
+      });
+      draft = draftClass.id;
+    });
+
+    it('is refused, and each refusal is audited against the person, without the name or the number', async () => {
+      expect(await enroll({ name: '李四', idNumber: idB })).toMatchObject({ __typename: 'DomainError', code: 'CONFLICT', field: 'name' });
+      expect(await mismatches()).toBe(1);
+      const row = await api.prisma.auditLog.findFirstOrThrow({ where: { action: 'person.nameMismatch' } });
+      expect([row.entityType, row.entityId, row.actorUserId !== null]).toEqual(['Person', fx.personB, true]);
+      expect(JSON.stringify(row.after)).not.toMatch(new RegExp(`李四|${idB}`));
+    });
+
+    it('is rate-limited per user: after 10 in an hour every registration by ID number is refused, without a lookup', async () => {
+      const names = ['李一', '李二', '李三', '李四', '李五', '李六', '李七', '李八', '李九', '李十'];
+      for (let i = await mismatches(); i < 10; i++) {
+        expect(await enroll({ name: names[i], idNumber: idB })).toMatchObject({ code: 'CONFLICT', field: 'name' });
+      }
+      expect(await mismatches()).toBe(10);
+      const fresh = makeResidentId({ regionCode: '141002', birthDate: '1991-02-03', sequence: 515 });
+      for (const trainee of [{ name: '李四', idNumber: idB }, { name: '孙丽', idNumber: fresh }]) {
+        expect(await enroll(trainee)).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+      }
+      expect(await mismatches()).toBe(10);
+      expect(await api.prisma.person.count({ where: { name: '孙丽' } })).toBe(0);
+    });
+  });
 });
+
