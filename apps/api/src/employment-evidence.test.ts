@@ -99,7 +99,7 @@ describe('self-report', () => {
 
   const farFuture = addDays(today, 93);
   it.each([
-    ['not your enrollment', { enrollmentId: 'B' }, 'FORBIDDEN', 'enrollmentId'],
+    ['not your enrollment (answered as a missing one)', { enrollmentId: 'B' }, 'NOT_FOUND', 'enrollmentId'],
     ['a credit code with a wrong check character', { employerCreditCode: `${'x'}` }, 'INVALID_CREDIT_CODE', 'employerCreditCode'],
     ['30 February', { contractStart: '2026-02-30', contractMonths: 12 }, 'VALIDATION', 'contractStart'],
     [`a start more than 92 days ahead (${farFuture})`, { contractStart: farFuture, contractMonths: 12 }, 'VALIDATION', 'contractStart'],

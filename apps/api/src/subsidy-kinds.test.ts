@@ -176,7 +176,7 @@ describe('CLASS_HOUR (Bayannur BYN-CLASS-HOUR: hours attended × 15 / 12 / 10 yu
       });
     }
     const input = { kind: 'CLASS_HOUR', classId: gid('TrainingClass', classId) };
-    expect(await file(input, 'institution1')).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(await file(input, 'institution1')).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND' }); // another tenant's class: as if missing
     const r = await file(input, 'byn.institution');
     expect(r).toMatchObject({ __typename: 'SubsidyClaim', kind: 'CLASS_HOUR', scheme: 'CLASS_HOUR', policyCode: 'BYN-CLASS-HOUR', totalFen: 12_000 + 9_000, totalYuan: '210.00' });
     expect(names(r)).toEqual([
@@ -292,7 +292,7 @@ describe('ENTERPRISE_TRAINING (Linfen: 300 yuan a person to the enterprise)', ()
     );
     expect(done.data?.completeStaffTrainingBatch).toMatchObject({ status: 'COMPLETED' });
 
-    expect(await file(input, 'institution1')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await file(input, 'institution1')).toMatchObject({ code: 'NOT_FOUND' });
     const r = await file(input, 'enterprise1');
     expect(r).toMatchObject({ __typename: 'SubsidyClaim', kind: 'ENTERPRISE_TRAINING', policyCode: 'LF-ENTERPRISE-TRAINING', totalFen: 60_000, totalYuan: '600.00', claimant: { id: gid('Organization', fx.enterprise) } });
     expect(names(r)).toEqual([
@@ -389,7 +389,7 @@ describe('ENTERPRISE_SELF_EVALUATION (an enterprise that evaluated its own staff
       await certificate(p.id, level, ago(35), { letter, resultId: result.id });
     }
     const input = { kind: 'ENTERPRISE_SELF_EVALUATION', sessionId: gid('AssessmentSession', session.id) };
-    expect(await file(input, 'institution1')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await file(input, 'institution1')).toMatchObject({ code: 'NOT_FOUND' });
     const r = await file(input, 'enterprise1');
     expect(r).toMatchObject({ __typename: 'SubsidyClaim', kind: 'ENTERPRISE_SELF_EVALUATION', policyCode: 'ZZ-SELF-EVALUATION', totalFen: 150_000 + 200_000 });
     expect(names(r)).toEqual([
@@ -606,7 +606,7 @@ describe('OUTCOME (class employment rate tiers from the employment checks)', () 
 
   it('another institution cannot file it', async () => {
     const classId = await classWithChecks(1, 1);
-    expect(await file({ kind: 'OUTCOME', classId }, 'institution2')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await file({ kind: 'OUTCOME', classId }, 'institution2')).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

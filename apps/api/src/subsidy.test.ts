@@ -189,7 +189,7 @@ describe('a training claim for a completed Linfen class', () => {
 
   it('another institution (or a bureau) cannot file for the class, and nothing is written', async () => {
     const before = await counts();
-    expect(await fileTraining(classId, 'institution2')).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+    expect(await fileTraining(classId, 'institution2')).toMatchObject({ __typename: 'DomainError', code: 'NOT_FOUND' }); // not its class: as if missing
     expect(await fileTraining(classId, 'linfen.bureau')).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
     expect(await counts()).toEqual(before);
   });
@@ -328,7 +328,7 @@ describe('a vocational college certificate claim (临汾 003 item 9)', () => {
     }
     const input = { kind: 'CERTIFICATE', sessionId: gid('AssessmentSession', session.id) };
     const denied = await api.gql<{ fileClaim: R }>(FILE, { input }, tokens.institution1);
-    expect(denied.data?.fileClaim).toMatchObject({ code: 'FORBIDDEN' });
+    expect(denied.data?.fileClaim).toMatchObject({ code: 'NOT_FOUND' });
 
     const r = (await api.gql<{ fileClaim: R }>(FILE, { input }, tokens.college1)).data?.fileClaim as R;
     expect(r).toMatchObject({ __typename: 'SubsidyClaim', kind: 'CERTIFICATE', policyCode: 'LF-CERTIFICATE', policyVersion: 1, totalFen: 140_000, totalYuan: '1,400.00' });

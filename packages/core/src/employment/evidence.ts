@@ -99,13 +99,9 @@ export async function reportEmployment(
     where: { id: input.enrollmentId },
     select: { id: true, personId: true, status: true, completedAt: true, person: { select: { birthDate: true } } },
   });
-  if (!enrollment) throw notFound('Enrollment', '报名记录');
-  if (!persons.includes(enrollment.personId)) {
-    throw new DomainError(
-      'FORBIDDEN',
-      { zh: '这不是您本人的培训记录,不能为其申报就业', en: 'This enrollment is not yours: you may report employment only for your own training' },
-      { field: 'enrollmentId' },
-    );
+  // Another person's enrollment answers as a missing one: the answer never tells that it exists.
+  if (!enrollment || !persons.includes(enrollment.personId)) {
+    throw new DomainError('NOT_FOUND', notFound('Enrollment', '报名记录').localized, { field: 'enrollmentId' });
   }
   if (enrollment.status !== 'COMPLETED') {
     throw new DomainError(

@@ -28,3 +28,12 @@ export function institutionOf(actor: Actor): string {
 export function notFound(entity: string, zh: string): DomainError {
   return new DomainError('NOT_FOUND', { zh: `${zh}不存在或无权访问`, en: `${entity} not found` });
 }
+
+/**
+ * The refusal for a record the actor may not act on. FORBIDDEN tells that the record exists, so it
+ * is the answer only for a record the actor can see (scope.ts); a record outside the actor's scope
+ * answers NOT_FOUND, worded exactly as for a record that does not exist.
+ */
+export function refusal(visible: boolean, entity: string, zh: string, forbidden: DomainError): DomainError {
+  return visible ? forbidden : notFound(entity, zh);
+}

@@ -119,11 +119,19 @@ export function personScope(actor: Actor | null): Prisma.PersonWhereInput {
   });
 }
 
-/** Enrollments: visible when their class is. A trainee sees only their own. */
+/**
+ * Enrollments: visible when their class is and, being a person's record, when the person is too.
+ * A trainee sees only their own. An institution or a bureau sees every person of the classes it
+ * sees (personScope says so), so for them the class decides. An evaluator sees the classes it
+ * assesses but only the enrollments of its own candidates; an enterprise the classes it ordered
+ * but only the enrollments of persons it works with (apprentices, hires, staff): the other
+ * trainees of those classes are not theirs to see.
+ */
 export function enrollmentScope(actor: Actor | null): Prisma.EnrollmentWhereInput {
   return scoped<Prisma.EnrollmentWhereInput>(actor, (r) => {
     if (r.role === 'TRAINEE') return r.personId ? { personId: r.personId } : null;
     const only = { ...(actor as Actor), roles: [r] };
+    if (r.role === 'EVALUATOR' || r.role === 'ENTERPRISE_STAFF') return { class: classScope(only), person: personScope(only) };
     return { class: classScope(only) };
   });
 }

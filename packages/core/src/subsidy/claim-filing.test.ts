@@ -530,10 +530,10 @@ describe('apprenticeship years: pre-payment, then the balance; or the full year 
     await expect(fileClaim(prisma, boss, { kind: 'APPRENTICESHIP_SETTLEMENT', apprenticeshipIds: ids, yearIndex: 2 }, noonOn('2026-06-05'))).rejects.toMatchObject({ code: 'INELIGIBLE' });
   });
 
-  it('another enterprise cannot claim these apprenticeships', async () => {
+  it("another enterprise cannot claim these apprenticeships, and is answered as for a missing one (NOT_FOUND)", async () => {
     const ids = await apprenticeshipsOf(await persons(1), '2026-03-01', '2027-02-28');
     const other: Actor = { ...boss, roles: [{ ...boss.roles[0]!, organizationId: inst }] };
-    await expect(fileClaim(prisma, other, { kind: 'APPRENTICESHIP_PREPAYMENT', apprenticeshipIds: ids, yearIndex: 1 }, noonOn('2026-03-10'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(fileClaim(prisma, other, { kind: 'APPRENTICESHIP_PREPAYMENT', apprenticeshipIds: ids, yearIndex: 1 }, noonOn('2026-03-10'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Apprenticeship ${ids[0]} not found` });
   });
 });
 

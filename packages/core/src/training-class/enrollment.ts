@@ -23,6 +23,56 @@ export interface TraineeInput {
   priorityGroups?: string[] | null;
 }
 
+/**
+ * The answer to a name that does not match the person registered under an ID number. It tells that
+ * the number is registered, so each one is audited (`person.nameMismatch`, outside the refused
+ * transaction) and an actor who gets more than NAME_MISMATCH_LIMIT of them in the window is refused
+ * registrations by ID number until the window passes (counted from those audit rows, in the
+ * database, before any lookup, so the refusal itself reveals nothing).
+ */
+export class NameMismatchError extends DomainError {
+  constructor(readonly personId: string) {
+    super(
+      'CONFLICT',
+      {
+        zh: '该身份证号已登记在另一姓名下,请核对姓名与证件',
+        en: 'This ID number is already registered under another name; check the name and the ID',
+      },
+      { field: 'name' },
+    );
+  }
+}
+
+export const NAME_MISMATCH_LIMIT = { count: 10, windowMinutes: 60 } as const;
+const NAME_MISMATCH_ACTION = 'person.nameMismatch';
+
+/**
+ * Run a registration by ID number (`fn`) under the name-mismatch rule: refused while the actor is
+ * over the limit; a mismatch it answers is audited with `context` (e.g. the class), then rethrown.
+ */
+export async function guardNameMismatch<T>(prisma: PrismaClient, actor: Actor, context: Record<string, string>, fn: () => Promise<T>, now: Date = new Date()): Promise<T> {
+  const since = new Date(now.getTime() - NAME_MISMATCH_LIMIT.windowMinutes * 60_000);
+  const recent = await prisma.auditLog.count({ where: { actorUserId: actor.userId, action: NAME_MISMATCH_ACTION, at: { gte: since } } });
+  if (recent >= NAME_MISMATCH_LIMIT.count) {
+    throw new DomainError(
+      'FORBIDDEN',
+      {
+        zh: `${NAME_MISMATCH_LIMIT.windowMinutes}分钟内姓名与身份证号不符的登记过多,请稍后再试`,
+        en: `Too many registrations whose name did not match the ID number in ${NAME_MISMATCH_LIMIT.windowMinutes} minutes; try again later`,
+      },
+      { rule: 'NAME_MISMATCH_LIMIT', limit: NAME_MISMATCH_LIMIT.count, windowMinutes: NAME_MISMATCH_LIMIT.windowMinutes },
+    );
+  }
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof NameMismatchError) {
+      await transaction(prisma, (tx) => audit(tx, actor, { action: NAME_MISMATCH_ACTION, entityType: 'Person', entityId: error.personId, after: context }));
+    }
+    throw error;
+  }
+}
+
 /** Find or create the person for a validated trainee; a different name under the same ID is refused. */
 export async function upsertPerson(
   tx: Tx,
@@ -32,16 +82,7 @@ export async function upsertPerson(
   const sealed = sealResidentId(keys, v.idNumber);
   const existing = await tx.person.findUnique({ where: { idNumberHash: sealed.idNumberHash }, select: { id: true, name: true } });
   if (existing) {
-    if (existing.name !== v.name) {
-      throw new DomainError(
-        'CONFLICT',
-        {
-          zh: '该身份证号已登记在另一姓名下,请核对姓名与证件',
-          en: 'This ID number is already registered under another name; check the name and the ID',
-        },
-        { field: 'name' },
-      );
-    }
+    if (existing.name !== v.name) throw new NameMismatchError(existing.id);
     return { id: existing.id, created: false };
   }
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
@@ -64,6 +105,10 @@ export async function upsertPerson(
  * the class start date, not already enrolled, and no session overlapping a class they are in.
  */
 export async function enrollTrainee(prisma: PrismaClient, keys: PiiKeys, actor: Actor, input: { classId: string; trainee: TraineeInput }, today: Date = new Date()) {
+  return guardNameMismatch(prisma, actor, { classId: input.classId }, () => enrollInTransaction(prisma, keys, actor, input, today));
+}
+
+async function enrollInTransaction(prisma: PrismaClient, keys: PiiKeys, actor: Actor, input: { classId: string; trainee: TraineeInput }, today: Date) {
   return transaction(prisma, async (tx) => {
     const klass = await lockClass(tx, actor, input.classId);
     if (!isStaffOf(actor, klass.institutionId)) {

@@ -5,6 +5,7 @@ import { builder, pageArgs } from '../builder.ts';
 import { Organization } from '../organization/organization.ts';
 import { Person } from '../person/person.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 import { RealNamePersonInput, type RealNamePersonShape, toTraineeInput } from '../staff-training/staff-training.ts';
 
 /**
@@ -23,7 +24,12 @@ export const Apprenticeship = builder.prismaNode('Apprenticeship', {
   fields: (t) => ({
     enterprise: t.relation('enterprise'),
     institution: t.relation('institution'),
-    person: t.relation('person', { type: Person }),
+    person: t.prismaField({
+      type: Person,
+      nullable: true,
+      description: 'The apprentice, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedPerson(ctx, r.personId, query),
+    }),
     occupation: t.relation('occupation'),
     targetLevel: t.expose('targetLevel', { type: SkillLevelEnum }),
     region: t.relation('region'),

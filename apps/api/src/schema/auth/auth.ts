@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { createUser, login, LoginBusyError, LoginUnavailableError, logout, organizationScope, type Actor } from '@vtc/core';
+import { createUser, login, LoginBusyError, LoginUnavailableError, logout, organizationScope, personScope, type Actor } from '@vtc/core';
 import { clientKeyOf, DomainError } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { builder } from '../builder.ts';
 import { Organization } from '../organization/organization.ts';
 import { Person } from '../person/person.ts';
 import { Region } from '../shared/reference.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ['SYSTEM_ADMIN', 'BUREAU_OFFICER', 'INSTITUTION_STAFF', 'EVALUATOR', 'ENTERPRISE_STAFF', 'TRAINEE'] as const,
@@ -17,7 +18,7 @@ export const RoleBinding = builder.prismaObject('RoleBinding', {
     role: t.expose('role', { type: RoleEnum }),
     region: t.relation('region', { nullable: true }),
     organization: t.relation('organization', { nullable: true }),
-    person: t.relation('person', { nullable: true }),
+    person: t.relation('person', { nullable: true, query: (_a, ctx) => ({ where: personScope(ctx.actor) }) }),
     canViewIdNumbers: t.exposeBoolean('canViewIdNumbers'),
   }),
 });
@@ -79,7 +80,7 @@ const ScopeEntry = builder.objectRef<ScopeEntryShape>('ScopeEntry').implement({
       type: Person,
       nullable: true,
       resolve: (query, s, _a, ctx) =>
-        s.personId ? ctx.prisma.person.findUnique({ ...query, where: { id: s.personId } }) : null,
+        scopedPerson(ctx, s.personId, query),
     }),
   }),
 });

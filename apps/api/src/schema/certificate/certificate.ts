@@ -6,6 +6,7 @@ import {
   recordAssessmentResults,
   registerCandidates,
   dualCertificateReport,
+  personScope,
   retryCertificateRendering,
   revokeCertificate,
   type RenderFailure as RenderFailureShape,
@@ -20,6 +21,7 @@ import { builder, pageArgs } from '../builder.ts';
 import { TrainingClass } from '../training-class/training-class.ts';
 import { Person } from '../person/person.ts';
 import { Occupation, SkillLevelEnum } from '../shared/reference.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 
 /** Skill assessment sessions, certificates, revocation and public verification. */
 export const AssessmentKindEnum = builder.enumType('AssessmentKind', {
@@ -49,7 +51,12 @@ export const Certificate = builder.prismaNode('Certificate', {
     number: t.exposeString('number'),
     kind: t.expose('kind', { type: CertificateKindEnum }),
     status: t.expose('status', { type: CertificateStatusEnum }),
-    holder: t.relation('person'),
+    holder: t.prismaField({
+      type: Person,
+      nullable: true,
+      description: 'The holder, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedPerson(ctx, r.personId, query),
+    }),
     occupation: t.relation('occupation', { nullable: true }),
     level: t.expose('level', { type: SkillLevelEnum, nullable: true }),
     issuer: t.relation('issuer'),
@@ -64,7 +71,12 @@ export const Certificate = builder.prismaNode('Certificate', {
 builder.prismaObject('AssessmentResult', {
   fields: (t) => ({
     id: t.exposeID('id'),
-    candidate: t.relation('person'),
+    candidate: t.prismaField({
+      type: Person,
+      nullable: true,
+      description: 'The candidate, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedPerson(ctx, r.personId, query),
+    }),
     outcome: t.expose('outcome', { type: AssessmentOutcomeEnum }),
     theoryScore: t.float({ nullable: true, resolve: (r) => (r.theoryScore == null ? null : Number(r.theoryScore)) }),
     practicalScore: t.float({ nullable: true, resolve: (r) => (r.practicalScore == null ? null : Number(r.practicalScore)) }),
@@ -111,7 +123,10 @@ export const AssessmentSession = builder.prismaNode('AssessmentSession', {
     passTheoryScore: t.exposeInt('passTheoryScore'),
     passPracticalScore: t.exposeInt('passPracticalScore'),
     class: t.relation('class', { nullable: true }),
-    results: t.relation('results', { query: { orderBy: { recordedAt: 'asc' } } }),
+    results: t.relation('results', {
+      description: 'Results of the candidates the viewer may see',
+      query: (_a, ctx) => ({ where: { person: personScope(ctx.actor) }, orderBy: { recordedAt: 'asc' } }),
+    }),
     renderProgress: t.field({
       type: RenderProgress,
       description: 'Batch PDF rendering of the certificates (a worker flow after the session closes)',

@@ -1,6 +1,7 @@
 import { listEmploymentChecks, requestEmploymentCheckRun } from '@vtc/core';
 import { DomainError, describeEmploymentEvidence, type EmploymentEvidenceText } from '@vtc/domain';
 import { builder } from '../builder.ts';
+import { scopedEnrollment } from '../shared/scoped.ts';
 import { Enrollment, TrainingClass } from '../training-class/training-class.ts';
 
 /**
@@ -37,7 +38,12 @@ function wordsOf(evidence: unknown): EmploymentEvidenceText | null {
 export const EmploymentCheck = builder.prismaObject('EmploymentCheck', {
   fields: (t) => ({
     id: t.exposeID('id'),
-    enrollment: t.relation('enrollment', { nullable: true }),
+    enrollment: t.prismaField({
+      type: Enrollment,
+      nullable: true,
+      description: 'The enrollment, when the viewer may see it (enrollmentScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedEnrollment(ctx, r.enrollmentId, query),
+    }),
     checkpointMonths: t.exposeInt('checkpointMonths', { description: 'Months after completion' }),
     completedOn: t.expose('completedOn', { type: 'Date' }),
     dueOn: t.expose('dueOn', { type: 'Date', description: 'The checkpoint: last day of the window (inclusive)' }),

@@ -1,8 +1,9 @@
-import { addStaffTrainingParticipants, completeStaffTrainingBatch, createStaffTrainingBatch, staffTrainingBatchScope } from '@vtc/core';
+import { addStaffTrainingParticipants, completeStaffTrainingBatch, createStaffTrainingBatch, personScope, staffTrainingBatchScope } from '@vtc/core';
 import { DomainError, ENTERPRISE_TRAINING_KINDS, HOUSEHOLD_TYPES } from '@vtc/domain';
 import { z } from 'zod';
 import { builder, pageArgs } from '../builder.ts';
 import { Person } from '../person/person.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 
 /**
  * Enterprise staff training (企业职工岗前、安全技能、转岗转业培训): batches, their participants by
@@ -34,7 +35,12 @@ export function toTraineeInput(p: RealNamePersonShape) {
 builder.prismaObject('StaffTrainingParticipant', {
   fields: (t) => ({
     id: t.exposeID('id'),
-    person: t.relation('person', { type: Person }),
+    person: t.prismaField({
+      type: Person,
+      nullable: true,
+      description: 'The participant, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedPerson(ctx, r.personId, query),
+    }),
     attendedHours: t.exposeInt('attendedHours', { nullable: true }),
     completed: t.exposeBoolean('completed'),
   }),
@@ -56,7 +62,10 @@ export const StaffTrainingBatch = builder.prismaNode('StaffTrainingBatch', {
     hours: t.exposeInt('hours'),
     status: t.expose('status', { type: StaffTrainingStatusEnum }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    participants: t.relation('participants', { query: { orderBy: [{ personId: 'asc' }] } }),
+    participants: t.relation('participants', {
+      description: 'Participants the viewer may see (a participant sees themself only)',
+      query: (_a, ctx) => ({ where: { person: personScope(ctx.actor) }, orderBy: [{ personId: 'asc' }] }),
+    }),
   }),
 });
 

@@ -6,6 +6,7 @@ import { AssessmentSession, Certificate } from '../certificate/certificate.ts';
 import { TrainingClass } from '../training-class/training-class.ts';
 import { Person } from '../person/person.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 import { StaffTrainingBatch } from '../staff-training/staff-training.ts';
 // The public notice query lives beside the claim (no import in schema/index.ts needed).
 import './notice.ts';
@@ -68,7 +69,12 @@ const Explanation = builder.objectRef<LineExplanation>('ClaimLineExplanation').i
 builder.prismaObject('SubsidyClaimLine', {
   fields: (t) => ({
     id: t.exposeID('id'),
-    person: t.relation('person'),
+    person: t.prismaField({
+      type: Person,
+      nullable: true,
+      description: 'The person of the line, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedPerson(ctx, r.personId, query),
+    }),
     scheme: t.expose('kind', { type: SubsidyKindEnum }),
     part: t.expose('part', { type: ClaimLinePartEnum }),
     occupationCode: t.exposeString('occupationCode', { nullable: true }),
@@ -96,7 +102,7 @@ const ExcludedPerson = builder.objectRef<ExcludedShape>('ClaimExcludedPerson').i
     person: t.prismaField({
       type: Person,
       nullable: true,
-      resolve: (query, x, _a, ctx) => ctx.prisma.person.findFirst({ ...query, where: { AND: [{ id: x.personId }, personScope(ctx.actor)] } }),
+      resolve: (query, x, _a, ctx) => scopedPerson(ctx, x.personId, query),
     }),
     rule: t.field({ type: ExclusionRuleEnum, resolve: (x) => x.rule }),
     reason: t.exposeString('en'),

@@ -10,6 +10,7 @@ import {
 } from '@vtc/domain';
 import { z } from 'zod';
 import { builder, pageArgs } from '../builder.ts';
+import { scopedEnrollment } from '../shared/scoped.ts';
 import { Enrollment, TrainingClass } from './training-class.ts';
 
 /**
@@ -32,7 +33,12 @@ export const AttendanceMethodEnum = builder.enumType('AttendanceMethod', {
 
 export const AttendanceRecord = builder.prismaObject('AttendanceRecord', {
   fields: (t) => ({
-    enrollment: t.relation('enrollment'),
+    enrollment: t.prismaField({
+      type: Enrollment,
+      nullable: true,
+      description: 'The enrollment, when the viewer may see it (enrollmentScope); null otherwise',
+      resolve: (query, r, _a, ctx) => scopedEnrollment(ctx, r.enrollmentId, query),
+    }),
     present: t.exposeBoolean('present'),
     method: t.expose('method', { type: AttendanceMethodEnum }),
     evidenceRef: t.exposeString('evidenceRef', { nullable: true, description: 'Reference of the QR scan or face check-in record' }),

@@ -2,6 +2,7 @@ import { classScope, enrollmentScope } from '@vtc/core';
 import { allowedClassActions, CLASS_STATUSES, dateFromIso, deliveredHours } from '@vtc/domain';
 import { builder, pageArgs } from '../builder.ts';
 import { SkillLevelEnum } from '../shared/reference.ts';
+import { scopedPerson } from '../shared/scoped.ts';
 
 export const ClassStatusEnum = builder.enumType('ClassStatus', { values: CLASS_STATUSES });
 export const ClassActionEnum = builder.enumType('ClassAction', {
@@ -108,7 +109,12 @@ export const Enrollment = builder.prismaNode('Enrollment', {
   findUnique: (id, ctx) => ({ id, AND: [enrollmentScope(ctx.actor)] }),
   fields: (t) => ({
     status: t.expose('status', { type: EnrollmentStatusEnum }),
-    person: t.relation('person'),
+    person: t.prismaField({
+      type: 'Person',
+      nullable: true,
+      description: 'The trainee, when the viewer may see them (personScope); null otherwise',
+      resolve: (query, e, _a, ctx) => scopedPerson(ctx, e.personId, query),
+    }),
     class: t.relation('class'),
     attendanceRate: t.float({
       nullable: true,

@@ -3,6 +3,7 @@ import type { Tx } from '@vtc/db';
 import { lockRows } from '@vtc/db';
 import { ageOn, apprenticeshipYearFacts, type ClaimPerson, DomainError, isoDate } from '@vtc/domain';
 import { notFound } from '../../shared/access.ts';
+import { apprenticeshipScope } from '../../shared/scope.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { isEnterpriseStaffOf } from '../../staff-training/staff-training.ts';
 import { DEAD_CLAIM_STATUSES, type Gathered, type Links, noLinks } from './gathered.ts';
@@ -68,7 +69,9 @@ export async function gatherApprenticeships(
     basisRef = apprenticeshipSetRef(ids, yearIndex);
   }
   const found = new Set(await lockRows(tx, 'Apprenticeship', ids));
-  const missing = ids.find((id) => !found.has(id));
+  // One not visible to the actor (another enterprise's) answers as a missing one does.
+  const visible = new Set((await tx.apprenticeship.findMany({ where: { id: { in: [...found] }, AND: [apprenticeshipScope(actor)] }, select: { id: true } })).map((a) => a.id));
+  const missing = ids.find((id) => !found.has(id) || !visible.has(id));
   if (missing) throw new DomainError('NOT_FOUND', { zh: `学徒培训${missing}不存在或无权访问`, en: `Apprenticeship ${missing} not found` }, { field: 'apprenticeshipIds', apprenticeshipId: missing });
   const list = await tx.apprenticeship.findMany({
     where: { id: { in: ids } },

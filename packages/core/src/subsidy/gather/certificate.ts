@@ -1,7 +1,8 @@
 import type { Tx } from '@vtc/db';
 import { lockRow } from '@vtc/db';
 import { type ClaimPerson, DomainError, isoDate } from '@vtc/domain';
-import { isStaffOf, notFound } from '../../shared/access.ts';
+import { isStaffOf, notFound, refusal } from '../../shared/access.ts';
+import { assessmentSessionScope } from '../../shared/scope.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { isEnterpriseStaffOf } from '../../staff-training/staff-training.ts';
 import { type Gathered, type Links, noLinks } from './gathered.ts';
@@ -22,22 +23,23 @@ export async function gatherSessionCertificates(tx: Tx, actor: Actor, sessionId:
     include: { class: { include: { institution: { select: { id: true, kind: true } } } }, evaluationBody: { select: { id: true, kind: true } } },
   });
   let claimantId: string;
+  const visible = async () => (await tx.assessmentSession.count({ where: { id: sessionId, AND: [assessmentSessionScope(actor)] } })) > 0;
   if (kind === 'CERTIFICATE') {
     const college = session.class?.institution;
     if (!session.class || !college || !isStaffOf(actor, college.id) || college.kind !== 'VOCATIONAL_COLLEGE') {
-      throw new DomainError('FORBIDDEN', {
+      throw refusal(await visible(), 'AssessmentSession', '考核场次', new DomainError('FORBIDDEN', {
         zh: '只有组织本场考核的职业院校可以申领取证补贴',
         en: 'Only the vocational college whose class took this assessment may claim its certificate subsidy',
-      });
+      }));
     }
     claimantId = college.id;
   } else {
     const body = session.evaluationBody;
     if (body.kind !== 'ENTERPRISE' || !isEnterpriseStaffOf(actor, body.id)) {
-      throw new DomainError('FORBIDDEN', {
+      throw refusal(await visible(), 'AssessmentSession', '考核场次', new DomainError('FORBIDDEN', {
         zh: '只有作为本场考核评价机构的企业可以申领企业自主评价补贴',
         en: 'Only the enterprise that ran this assessment as its own evaluation body may claim the self-evaluation subsidy',
-      });
+      }));
     }
     claimantId = body.id;
   }

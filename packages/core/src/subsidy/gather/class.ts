@@ -1,7 +1,8 @@
 import type { Tx } from '@vtc/db';
 import { lockRow } from '@vtc/db';
 import { ageOn, type ClaimBasis, type ClaimPerson, DomainError, type EmploymentEvidence, isoDate, monthKeyOf, shanghaiDate } from '@vtc/domain';
-import { isStaffOf, notFound } from '../../shared/access.ts';
+import { isStaffOf, notFound, refusal } from '../../shared/access.ts';
+import { classScope } from '../../shared/scope.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { type Gathered, type Links, noLinks } from './gathered.ts';
 import { certificateFacts, held, skillCertificates } from './skill-certificates.ts';
@@ -25,7 +26,8 @@ async function completedClassOf(tx: Tx, actor: Actor, classId: string, kind: Cla
   if (!(await lockRow(tx, 'TrainingClass', classId))) throw notFound('Class', '培训班');
   const klass = await tx.trainingClass.findUniqueOrThrow({ where: { id: classId }, include: { occupation: true } });
   if (!isStaffOf(actor, klass.institutionId)) {
-    throw new DomainError('FORBIDDEN', { zh: '只有本班所属培训机构可以申领本班的补贴', en: `Only the class's own institution may claim its ${kind} subsidy` });
+    const visible = (await tx.trainingClass.count({ where: { id: classId, AND: [classScope(actor)] } })) > 0;
+    throw refusal(visible, 'Class', '培训班', new DomainError('FORBIDDEN', { zh: '只有本班所属培训机构可以申领本班的补贴', en: `Only the class's own institution may claim its ${kind} subsidy` }));
   }
   if (klass.status !== 'COMPLETED' || !klass.completedAt) {
     throw new DomainError('INVALID_TRANSITION', { zh: '培训班结业后才能申领补贴', en: 'A class subsidy is claimed once the class is completed' }, { field: 'classId', status: klass.status });

@@ -1,7 +1,8 @@
 import type { Tx } from '@vtc/db';
 import { lockRow } from '@vtc/db';
 import { ageOn, type ClaimPerson, DomainError, isoDate, shanghaiDate } from '@vtc/domain';
-import { notFound } from '../../shared/access.ts';
+import { notFound, refusal } from '../../shared/access.ts';
+import { staffTrainingBatchScope } from '../../shared/scope.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { isEnterpriseStaffOf } from '../../staff-training/staff-training.ts';
 import { type Gathered, type Links, noLinks } from './gathered.ts';
@@ -14,7 +15,8 @@ export async function gatherStaffTraining(tx: Tx, actor: Actor, batchId: string)
   if (!(await lockRow(tx, 'StaffTrainingBatch', batchId))) throw notFound('StaffTrainingBatch', '职工培训批次');
   const batch = await tx.staffTrainingBatch.findUniqueOrThrow({ where: { id: batchId }, include: { occupation: { select: { code: true } } } });
   if (!isEnterpriseStaffOf(actor, batch.enterpriseId)) {
-    throw new DomainError('FORBIDDEN', { zh: '只有开展本批培训的企业可以申领企业职工培训补贴', en: 'Only the enterprise that ran this staff training may claim its subsidy' });
+    const visible = (await tx.staffTrainingBatch.count({ where: { id: batchId, AND: [staffTrainingBatchScope(actor)] } })) > 0;
+    throw refusal(visible, 'StaffTrainingBatch', '职工培训批次', new DomainError('FORBIDDEN', { zh: '只有开展本批培训的企业可以申领企业职工培训补贴', en: 'Only the enterprise that ran this staff training may claim its subsidy' }));
   }
   if (batch.status !== 'COMPLETED' || !batch.completedAt) {
     throw new DomainError('INVALID_TRANSITION', { zh: '职工培训批次结束后才能申领补贴', en: 'The staff-training subsidy is claimed once the batch is completed' }, { field: 'batchId', status: batch.status });
