@@ -5,7 +5,10 @@ import { createFixtures, startTestApi, type Fixtures, type TestApi } from './tes
 /**
  * Attendance and completion through the API. Fixtures: class A of institution1 (尧都区 141002,
  * 2026-11-01 to 2026-11-30, IN_PROGRESS) with trainee A; tests add trainees and classes with
- * Prisma directly and drive sessions, attendance and completion through GraphQL.
+ * Prisma directly and drive sessions, attendance and completion through GraphQL. The API runs on the
+ * real clock, after November 2026: the November classes are late filings (备案补录) the bureau
+ * acknowledged, which the institution may enter within their dates; the calendar tests use a class
+ * around today.
  */
 let api: TestApi;
 let fx: Fixtures;
@@ -16,13 +19,17 @@ const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().s
 beforeAll(async () => {
   api = await startTestApi('attendance');
   fx = await createFixtures(api.prisma, api.config);
-  for (const u of ['institution1', 'institution2', 'yaodu.bureau', 'trainee.a']) tokens[u] = await api.login(u);
+  for (const u of ['institution1', 'institution2', 'yaodu.bureau', 'xiangfen.bureau', 'trainee.a']) tokens[u] = await api.login(u);
+  await api.prisma.trainingClass.update({ where: { id: fx.classA }, data: LATE_FILING });
 });
+
+const LATE_FILING = { lateFilingReason: '系统升级期间无法备案,线下已报备,现补录', lateFilingAcknowledgedAt: new Date('2026-12-01T09:00:00+08:00') };
 afterAll(async () => {
   await api?.stop();
 });
 
 const ERR = '... on DomainError { code message messageZh field row }';
+type R = Record<string, unknown>;
 
 const ADD_SESSION = `mutation($input: AddAttendanceSessionInput!) { addAttendanceSession(input: $input) {
   __typename ... on AttendanceSession { id date startsAt endsAt minutes topic } ${ERR} } }`;
@@ -76,6 +83,7 @@ async function makeClass(institutionId: string, personIds: string[]) {
       endDate: new Date('2026-11-30T00:00:00Z'),
       venue: '实训楼 101',
       capacity: 40,
+      ...LATE_FILING,
     },
   });
   const enrollments: string[] = [];
@@ -341,6 +349,13 @@ describe('attendance drives completion (class A of institution1)', () => {
     expect(late).toMatchObject({ code: 'INVALID_TRANSITION', message: 'The class is completed: attendance is closed' });
     expect(await addSession('institution1', session(fx.classA, '2026-11-20', '09:00', '10:00'))).toMatchObject({ code: 'INVALID_TRANSITION' });
   });
+
+  it('the bureau sees the hours delivered against the plan: 4 sessions of 2 hours of 80 planned', async () => {
+    const q = `query($id: ID!) { node(id: $id) { ... on TrainingClass { status plannedHours deliveredHours shortfallHours } } }`;
+    const r = await api.gql<{ node: R }>(q, { id: gid('TrainingClass', fx.classA) }, tokens['yaodu.bureau']);
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.node).toEqual({ status: 'COMPLETED', plannedHours: 80, deliveredHours: 8, shortfallHours: 72 });
+  });
 });
 
 describe('the minimum attendance rate is policy data', () => {
@@ -419,5 +434,75 @@ describe('schedules', () => {
       tokens['institution1'],
     );
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('dates cannot lie: a class running around today', () => {
+  /** The Beijing calendar date `offset` days from now. */
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  const REASON = '机构漏录昨日课次,已核对纸质签到表和教学日志';
+  const CORRECT_SESSION = `mutation($input: CorrectAttendanceSessionInput!) { correctAttendanceSession(input: $input) {
+    __typename ... on AttendanceSession { id date minutes } ${ERR} } }`;
+  const CORRECT = `mutation($input: CorrectAttendanceInput!) { correctAttendance(input: $input) {
+    __typename ... on RecordAttendancePayload { created updated unchanged } ${ERR} } }`;
+  let classId: string;
+  let enrollmentId: string;
+
+  beforeAll(async () => {
+    const c = await makeClass(fx.institution1, [(await person('陈静')).id]);
+    await api.prisma.trainingClass.update({
+      where: { id: c.id },
+      data: { startDate: new Date(`${day(-10)}T00:00:00Z`), endDate: new Date(`${day(20)}T00:00:00Z`), lateFilingReason: null, lateFilingAcknowledgedAt: null },
+    });
+    classId = c.id;
+    enrollmentId = c.enrollments[0]!;
+  });
+
+  async function mutate(doc: string, field: string, input: R, user: string) {
+    const r = await api.gql<Record<string, R>>(doc, { input }, tokens[user]);
+    expect(r.errors).toBeUndefined();
+    return r.data![field]!;
+  }
+
+  it('the institution cannot add a session dated yesterday', async () => {
+    const r = await addSession('institution1', session(classId, day(-1), '09:00', '11:00'));
+    expect(r).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'date' });
+    expect(r.message).toContain('bureau correction');
+    expect(await api.prisma.attendanceSession.count({ where: { classId } })).toBe(0);
+  });
+
+  it("attendance for next week's session is refused", async () => {
+    const s = await addSession('institution1', session(classId, day(7), '09:00', '11:00'));
+    expect(s).toMatchObject({ __typename: 'AttendanceSession', date: day(7) });
+    const r = await record('institution1', s.id as string, [{ enrollmentId: gid('Enrollment', enrollmentId), present: true }]);
+    expect(r).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'sessionId' });
+    expect(r.messageZh).toContain('尚未开始');
+    expect(await api.prisma.attendanceRecord.count({ where: { sessionId: rawId(s.id as string) } })).toBe(0);
+  });
+
+  it('yesterday is entered as a bureau correction: not by the institution, not by a bureau elsewhere, audited with the reason', async () => {
+    const input = { ...session(classId, day(-1), '09:00', '11:00'), reason: REASON };
+    expect(await mutate(CORRECT_SESSION, 'correctAttendanceSession', input, 'institution1')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await mutate(CORRECT_SESSION, 'correctAttendanceSession', input, 'xiangfen.bureau')).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await mutate(CORRECT_SESSION, 'correctAttendanceSession', { ...input, reason: '补录' }, 'yaodu.bureau')).toMatchObject({
+      code: 'VALIDATION',
+      field: 'reason',
+    });
+    const s = await mutate(CORRECT_SESSION, 'correctAttendanceSession', input, 'yaodu.bureau');
+    expect(s).toMatchObject({ __typename: 'AttendanceSession', date: day(-1), minutes: 120 });
+
+    const records = [{ enrollmentId: gid('Enrollment', enrollmentId), present: true }];
+    expect(await record('institution1', s.id as string, records)).toMatchObject({ code: 'VALIDATION', field: 'sessionId' });
+    expect(await mutate(CORRECT, 'correctAttendance', { sessionId: s.id, records, reason: REASON }, 'institution1')).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await mutate(CORRECT, 'correctAttendance', { sessionId: s.id, records, reason: REASON }, 'yaodu.bureau')).toMatchObject({
+      __typename: 'RecordAttendancePayload',
+      created: 1,
+    });
+    const officer = await api.prisma.user.findUniqueOrThrow({ where: { username: 'yaodu.bureau' } });
+    const rows = await api.prisma.auditLog.findMany({ where: { entityId: rawId(s.id as string) }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.action, r.actorUserId, (r.after as R).reason])).toEqual([
+      ['attendance.session.add.correction', officer.id, REASON],
+      ['attendance.correct', officer.id, REASON],
+    ]);
   });
 });

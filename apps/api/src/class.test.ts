@@ -225,3 +225,53 @@ describe('Date arguments', () => {
     }
   });
 });
+
+describe('dates cannot lie', () => {
+  /** The Beijing calendar date `offset` days from now (the API runs on the real clock). */
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  const REASON = '系统升级期间无法备案,已线下报备,现补录';
+  const APPROVE = `mutation($id: ID!, $ack: Boolean) { approveClass(id: $id, acknowledgeLateFiling: $ack) {
+    ${CLASS_FIELDS} ... on TrainingClass { lateFilingReason lateFilingAcknowledgedAt } } }`;
+  const approve = async (id: string, ack: boolean | null) => {
+    const r = await api.gql<{ approveClass: R }>(APPROVE, { id, ack }, tokens['yaodu.bureau']);
+    expect(r.errors).toBeUndefined();
+    return r.data!.approveClass;
+  };
+
+  it('a class dated wholly in the past needs a late-filing reason, and the bureau approves it only acknowledging it', async () => {
+    const past = { ...baseInput(), startDate: day(-30), endDate: day(-10) };
+    const before = await api.prisma.trainingClass.count();
+    expect(await file(past)).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'lateFilingReason' });
+    expect(await file({ ...past, lateFilingReason: '补录' })).toMatchObject({ code: 'VALIDATION', field: 'lateFilingReason' });
+    expect(await api.prisma.trainingClass.count()).toBe(before);
+
+    const filed = await file({ ...past, lateFilingReason: REASON });
+    expect(filed).toMatchObject({ __typename: 'TrainingClass', status: 'DRAFT' });
+    const id = filed.id as string;
+    expect(await enroll(id, { name: '韩梅梅', idNumber: makeResidentId({ regionCode: '141002', birthDate: '1991-07-07', sequence: 747 }) })).toMatchObject({
+      __typename: 'EnrollPayload',
+    });
+    expect(await act('submit', id, 'institution1')).toMatchObject({ status: 'SUBMITTED' });
+
+    for (const ack of [null, false]) {
+      const refused = await approve(id, ack);
+      expect(refused).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'acknowledgeLateFiling' });
+      expect(refused.messageZh).toContain(REASON);
+    }
+    const approved = await approve(id, true);
+    expect(approved).toMatchObject({ __typename: 'TrainingClass', status: 'APPROVED', lateFilingReason: REASON });
+    expect(approved.lateFilingAcknowledgedAt).toEqual(expect.any(String));
+  });
+
+  it('a class is not started before its planned start date', async () => {
+    const filed = await file({ ...baseInput(), startDate: day(7), endDate: day(20) });
+    const id = filed.id as string;
+    await enroll(id, { name: '林涛', idNumber: makeResidentId({ regionCode: '141002', birthDate: '1989-08-08', sequence: 858 }) });
+    expect(await act('submit', id, 'institution1')).toMatchObject({ status: 'SUBMITTED' });
+    expect(await approve(id, null)).toMatchObject({ status: 'APPROVED' });
+    const early = await act('start', id, 'institution1');
+    expect(early).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'startDate' });
+    expect(early.messageZh).toContain(day(7));
+    expect((await api.prisma.trainingClass.findUniqueOrThrow({ where: { id: Buffer.from(id, 'base64').toString().split(':')[1]! } })).status).toBe('APPROVED');
+  });
+});

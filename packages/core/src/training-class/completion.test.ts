@@ -109,12 +109,12 @@ async function classWith(present: number[], opts: { regionCode?: string; by?: Ac
       date: day,
       startsAt: new Date(`${day}T09:00:00+08:00`),
       endsAt: new Date(`${day}T11:00:00+08:00`),
-    });
+    }, new Date(`${day}T08:00:00+08:00`));
     if (enrollments.length > 0) {
       await recordAttendance(prisma, by, {
         sessionId: s.id,
         records: enrollments.map((enrollmentId, i) => ({ enrollmentId, present: n < present[i]! })),
-      });
+      }, new Date(`${day}T12:00:00+08:00`));
     }
   }
   return { id: c.id, enrollments };

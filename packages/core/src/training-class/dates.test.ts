@@ -124,8 +124,8 @@ async function classIn(status: 'APPROVED' | 'IN_PROGRESS' | 'DRAFT', change: { s
   return { id: c.id, enrollmentId };
 }
 
-const session = (classId: string, day: string) =>
-  addAttendanceSession(prisma, staff, { classId, date: day, startsAt: new Date(`${day}T09:00:00+08:00`), endsAt: new Date(`${day}T11:00:00+08:00`) });
+const session = (classId: string, day: string, now = NOW) =>
+  addAttendanceSession(prisma, staff, { classId, date: day, startsAt: new Date(`${day}T09:00:00+08:00`), endsAt: new Date(`${day}T11:00:00+08:00`) }, now);
 
 describe('late filing (备案补录)', () => {
   it('refuses a class dated wholly in the past without a reason, naming the dates and the field', async () => {
@@ -210,8 +210,9 @@ describe('hours delivered', () => {
   it('a class that taught fewer hours than planned certifies the hours delivered and stores them for the bureau', async () => {
     const c = await classIn('IN_PROGRESS', { plannedHours: 20 });
     for (const day of ['2026-12-02', '2026-12-03', '2026-12-04']) {
-      const s = await session(c.id, day);
-      await recordAttendance(prisma, staff, { sessionId: s.id, records: [{ enrollmentId: c.enrollmentId, present: true }] }, NOW);
+      // Each session entered that morning and its attendance at noon: the past is not backfilled.
+      const s = await session(c.id, day, new Date(`${day}T08:00:00+08:00`));
+      await recordAttendance(prisma, staff, { sessionId: s.id, records: [{ enrollmentId: c.enrollmentId, present: true }] }, new Date(`${day}T12:00:00+08:00`));
     }
     const r = await completeClass(prisma, signing, staff, { classId: c.id, results: [{ enrollmentId: c.enrollmentId, outcome: 'PASSED', score: 90 }] }, NOW);
     expect([r.completed, r.certificatesIssued]).toEqual([1, 1]);

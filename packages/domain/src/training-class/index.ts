@@ -4,3 +4,4 @@ export * from './enrollment';
 export * from './filing';
 export * from './policy';
 export * from './dates';
+export * from './corrections';

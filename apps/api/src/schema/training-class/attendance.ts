@@ -1,7 +1,9 @@
-import { addAttendanceSession, classScope, enrollmentScope, recordAttendance } from '@vtc/core';
+import { addAttendanceSession, classScope, correctAttendance, correctAttendanceSession, enrollmentScope, recordAttendance } from '@vtc/core';
 import {
   type AttendanceMethod,
   attendanceRateBp,
+  CORRECTION_REASON_MAX,
+  CORRECTION_REASON_MIN,
   DomainError,
   isCalendarDate,
   MAX_ATTENDANCE_RECORDS_PER_CALL,
@@ -174,7 +176,8 @@ const RecordAttendancePayload = builder
 builder.mutationFields((t) => ({
   addAttendanceSession: t.prismaField({
     type: AttendanceSession,
-    description: "Add a session to an approved or running class (the class's institution only).",
+    description:
+      "Add a session to an approved or running class (the class's institution only), dated today or later; within the class's dates for a late filing the bureau acknowledged. A past session is a bureau correction (correctAttendanceSession).",
     errors: { types: [DomainError] },
     args: { input: t.arg({ type: AddAttendanceSessionInput, required: true }) },
     resolve: async (query, _r, { input }, ctx) => {
@@ -191,12 +194,95 @@ builder.mutationFields((t) => ({
   }),
   recordAttendance: t.field({
     type: RecordAttendancePayload,
-    description: 'Record who was present at a session; recording a trainee again updates the record.',
+    description:
+      "Record who was present at a session that has begun, on the session's day (or within an acknowledged late filing); recording a trainee again updates the record. Past attendance is a bureau correction (correctAttendance).",
     errors: { types: [DomainError] },
     args: { input: t.arg({ type: RecordAttendanceInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       recordAttendance(ctx.prisma, ctx.actor!, {
         sessionId: input.sessionId.id,
+        records: input.records.map((r) => ({
+          enrollmentId: r.enrollmentId.id,
+          present: r.present,
+          method: r.method ?? 'MANUAL',
+          evidenceRef: r.evidenceRef ?? null,
+        })),
+      }),
+  }),
+}));
+
+// ───────────────────────────── corrections of past facts ─────────────────────────────
+
+const correctionReason = {
+  required: true as const,
+  description: `Why the past is corrected, ${CORRECTION_REASON_MIN}–${CORRECTION_REASON_MAX} characters (kept in the audit log)`,
+  validate: z.string().max(2 * CORRECTION_REASON_MAX),
+};
+
+const CorrectAttendanceSessionInput = builder.inputType('CorrectAttendanceSessionInput', {
+  fields: (t) => ({
+    classId: t.globalID({ required: true, for: TrainingClass }),
+    sessionId: t.globalID({ required: false, for: AttendanceSession, description: 'The session to change; omit to add a past session' }),
+    date: t.string({ required: true, description: 'Beijing calendar date, YYYY-MM-DD', validate: date }),
+    startsAt: t.string({ required: true, description: 'ISO 8601 with offset', validate: dateTime }),
+    endsAt: t.string({ required: true, description: 'ISO 8601 with offset', validate: dateTime }),
+    minutes: t.int({
+      required: false,
+      description: `Class minutes counted (default: the whole minutes from start to end; at most ${MAX_SESSION_MINUTES})`,
+      validate: z.number().int().min(1).max(MAX_SESSION_MINUTES),
+    }),
+    topic: t.string({ required: false, validate: z.string().max(200) }),
+    reason: t.string(correctionReason),
+  }),
+});
+
+const CorrectAttendanceInput = builder.inputType('CorrectAttendanceInput', {
+  fields: (t) => ({
+    sessionId: t.globalID({ required: true, for: AttendanceSession }),
+    records: t.field({
+      type: [AttendanceRecordInput],
+      required: true,
+      description: `One per trainee, at most ${MAX_ATTENDANCE_RECORDS_PER_CALL}`,
+      validate: z.array(z.any()).min(1).max(MAX_ATTENDANCE_RECORDS_PER_CALL),
+    }),
+    reason: t.string(correctionReason),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  correctAttendanceSession: t.prismaField({
+    type: AttendanceSession,
+    description:
+      "Bureau correction (更正): add a past session to a class, or change a session's date, times, minutes or topic. " +
+      "Only a bureau officer covering the class's region, with a reason; audited. Refused (CONFLICT) on a completed class " +
+      'with a live subsidy claim, on a settled class, and when it would change what completion fixed.',
+    errors: { types: [DomainError] },
+    args: { input: t.arg({ type: CorrectAttendanceSessionInput, required: true }) },
+    resolve: async (query, _r, { input }, ctx) => {
+      const written = await correctAttendanceSession(ctx.prisma, ctx.actor!, {
+        classId: input.classId.id,
+        sessionId: input.sessionId?.id ?? null,
+        date: input.date,
+        startsAt: new Date(input.startsAt),
+        endsAt: new Date(input.endsAt),
+        minutes: input.minutes ?? null,
+        topic: input.topic ?? null,
+        reason: input.reason,
+      });
+      return ctx.prisma.attendanceSession.findUniqueOrThrow({ ...query, where: { id: written.id } });
+    },
+  }),
+  correctAttendance: t.field({
+    type: RecordAttendancePayload,
+    description:
+      "Bureau correction (更正): enter or change trainees' attendance at a session that has begun, also a past or closed one. " +
+      "Only a bureau officer covering the class's region, with a reason; audited with before and after. Refused like correctAttendanceSession.",
+    errors: { types: [DomainError] },
+    args: { input: t.arg({ type: CorrectAttendanceInput, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      correctAttendance(ctx.prisma, ctx.actor!, {
+        sessionId: input.sessionId.id,
+        reason: input.reason,
         records: input.records.map((r) => ({
           enrollmentId: r.enrollmentId.id,
           present: r.present,
