@@ -98,9 +98,14 @@ function checkCursor(value: string, field: string): void {
 
 function walk(value: unknown, type: GraphQLInputType, path: string, ext: RelayIdExtensions | undefined, isNodeType: (name: string) => boolean): void {
   if (value === null || value === undefined) return;
-  if (isNonNullType(type)) return walk(value, type.ofType, path, ext, isNodeType);
+  if (isNonNullType(type)) {
+    walk(value, type.ofType, path, ext, isNodeType);
+    return;
+  }
   if (isListType(type)) {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, type.ofType, `${path}.${i}`, ext, isNodeType));
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, type.ofType, `${path}.${i}`, ext, isNodeType);
+    }
     return;
   }
   if (isInputObjectType(type)) {
