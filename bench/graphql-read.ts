@@ -34,7 +34,7 @@ export const graphqlRead: Bench = async (opts) => {
     await api.prisma.enrollment.createMany({ data: created.map((p) => ({ classId: fx.classA, personId: p.id })) });
     const token = await api.login('institution1');
     const body = JSON.stringify({
-      query: '{ trainees(first: 50) { edges { node { id name idNumber age enrollments { status class { code name } } } } } }',
+      query: '{ trainees(first: 50) { edges { node { id name idNumber age enrollments { status class { number name } } } } } }',
     });
     const latencies: number[] = [];
     const deadline = Date.now() + seconds * 1000;

@@ -35,6 +35,10 @@ export const LIMITS = {
   maxCost: 5000,
 } as const;
 
+/** What graphql-armor says when a query passes a limit; shown as QUERY_TOO_COMPLEX, in both languages. */
+const ARMOR_REJECTION = 'vtc-query-limit';
+const QUERY_TOO_COMPLEX = { en: 'Query too large or complex', zh: '查询过大或过于复杂' } as const;
+
 /** Error codes that are safe to show as they are; anything else is masked. */
 const PASSTHROUGH_CODES = new Set([
   'UNAUTHENTICATED',
@@ -124,12 +128,14 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
   const stats: AppStats = { executions: 0 };
   let draining = false;
 
+  // Every limit answers the same plain words (formatError turns them into QUERY_TOO_COMPLEX).
+  const limit = { exposeLimits: false, errorMessage: ARMOR_REJECTION } as const;
   const armor = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth, exposeLimits: false, flattenFragments: true },
-    maxAliases: { n: LIMITS.maxAliases, exposeLimits: false },
-    maxDirectives: { n: LIMITS.maxDirectives, exposeLimits: false },
-    maxTokens: { n: LIMITS.maxTokens, exposeLimits: false },
-    costLimit: { maxCost: LIMITS.maxCost, exposeLimits: false },
+    maxDepth: { n: LIMITS.maxDepth, ...limit, flattenFragments: true },
+    maxAliases: { n: LIMITS.maxAliases, ...limit },
+    maxDirectives: { n: LIMITS.maxDirectives, ...limit },
+    maxTokens: { n: LIMITS.maxTokens, ...limit },
+    costLimit: { maxCost: LIMITS.maxCost, ...limit },
     blockFieldSuggestion: { enabled: true },
   });
   const protection = armor.protect();
@@ -328,13 +334,20 @@ export async function createApp({ config, prisma: givenPrisma, logger: givenLogg
   };
 }
 
+/** graphql-js errors by name: the executor may be another copy of graphql (CommonJS) than the one imported here. */
+function isGraphQLError(e: unknown): e is GraphQLError {
+  return e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError');
+}
+
+const REJECTION_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'QUERY_TOO_COMPLEX', 'VALIDATION']);
+
 function isRequestRejection(body: string): boolean {
   try {
     const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
     return (
       parsed.data === undefined &&
       !!parsed.errors?.length &&
-      parsed.errors.every((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' || e.extensions?.code === 'GRAPHQL_PARSE_FAILED')
+      parsed.errors.every((e) => REJECTION_CODES.has(e.extensions?.code ?? ''))
     );
   } catch {
     return false;
@@ -357,18 +370,22 @@ function formatError(
       extensions: { code: original.code, messageZh: original.localized.zh, ...(field === undefined ? {} : { field }), ...(row === undefined ? {} : { row }) },
     };
   }
+  if (formatted.message.includes(ARMOR_REJECTION)) {
+    return { message: `${QUERY_TOO_COMPLEX.en} / ${QUERY_TOO_COMPLEX.zh}`, extensions: { code: 'QUERY_TOO_COMPLEX', messageZh: QUERY_TOO_COMPLEX.zh } };
+  }
   if (original instanceof PothosValidationError) {
-    // e.g. a malformed global ID: the client's fault, said plainly.
-    return { message: original.message, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+    // A malformed id or cursor the input guard did not know to check: the client's fault, said plainly.
+    return { message: `Invalid input: ${original.message}`, path: formatted.path, extensions: { code: 'VALIDATION', messageZh: '输入有误' } };
   }
   const code = formatted.extensions?.code;
+  if (code === 'BAD_USER_INPUT' || code === 'VALIDATION' || (isGraphQLError(original) && !original.originalError && !formatted.path && /^(Variable "\$|Too many errors processing variables)/.test(formatted.message))) {
+    // A value graphql-js could not coerce to its type (before execution), or a request error it
+    // raised itself: the shape of a DomainError VALIDATION, in extensions.
+    return valueError(formatted);
+  }
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
     const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
-  }
-  if (original instanceof GraphQLError && !original.originalError && code === undefined) {
-    // Errors graphql-js raises itself about the request (e.g. variable coercion).
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   const correlationId = store?.requestId ?? randomUUID();
   (store?.logger ?? console).error({ err: original, correlationId }, 'unexpected error');
@@ -376,5 +393,27 @@ function formatError(
     message: `Internal error / 内部错误 (correlation id ${correlationId})`,
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
+  };
+}
+
+/**
+ * A request value refused before execution, as `{ message, extensions: { code: 'VALIDATION', field,
+ * messageZh } }`. graphql-js names the variable and the path inside it (`Variable "$input" got invalid
+ * value … at "input.contractStart"`); the field is named as DomainErrors name it (input-guard.ts):
+ * inside an input object `contractStart`, else the variable and its path.
+ */
+function valueError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const m = /^Variable "\$(\w+)" (?:got invalid value .*? at "([^"]+)";|got invalid value|of (?:required|non-null) type)/s.exec(formatted.message);
+  let field: string | undefined;
+  if (m) {
+    const parts = (m[2] ?? m[1]!).replace(/\[(\d+)\]/g, '.$1').split('.');
+    field = parts.length > 1 && !/^\d+$/.test(parts[1]!) ? parts.slice(1).join('.') : parts.join('.');
+  }
+  const zh = typeof formatted.extensions?.messageZh === 'string' ? formatted.extensions.messageZh : '输入的值不符合其类型';
+  return {
+    message: formatted.message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'VALIDATION', messageZh: field ? `${field}:${zh}` : zh, ...(field ? { field } : {}) },
   };
 }

@@ -258,7 +258,7 @@ describe('ENTERPRISE_TRAINING (Linfen: 300 yuan a person to the enterprise)', ()
     const badId = `${id3.slice(0, 17)}${id3.endsWith('0') ? '1' : '0'}`;
     // A bad ID on row 2: nothing is added, the row and field are named.
     const bad = await api.gql<{ addStaffTrainingParticipants: R }>(add, { b: batchId, p: [{ name: '郭建国', idNumber: known.idNumber }, { name: '韩梅', idNumber: badId }] }, tokens.enterprise1);
-    expect(bad.data?.addStaffTrainingParticipants).toMatchObject({ code: 'VALIDATION', field: 'idNumber', row: 2 });
+    expect(bad.data?.addStaffTrainingParticipants).toMatchObject({ code: 'INVALID_RESIDENT_ID', field: 'idNumber', row: 2 });
     const dup = await api.gql<{ addStaffTrainingParticipants: R }>(add, { b: batchId, p: [{ name: '韩梅', idNumber: id2 }, { name: '韩梅', idNumber: id2 }] }, tokens.enterprise1);
     expect(dup.data?.addStaffTrainingParticipants).toMatchObject({ code: 'VALIDATION', field: 'idNumber', row: 2 });
     const ok = await api.gql<{ addStaffTrainingParticipants: R }>(
@@ -491,7 +491,7 @@ describe('APPRENTICESHIP (pre-payment 50% of 5,000 yuan; claw-back when terminat
     const r1 = await api.gql<{ createApprenticeship: R }>(createApp, { input: appInput('田野', id, { endDate: ago(-1200) }) }, tokens.enterprise1);
     expect(r1.data?.createApprenticeship).toMatchObject({ code: 'VALIDATION', field: 'endDate' });
     const r2 = await api.gql<{ createApprenticeship: R }>(createApp, { input: appInput('田野', `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`) }, tokens.enterprise1);
-    expect(r2.data?.createApprenticeship).toMatchObject({ code: 'VALIDATION', field: 'apprentice.idNumber' });
+    expect(r2.data?.createApprenticeship).toMatchObject({ code: 'INVALID_RESIDENT_ID', field: 'apprentice.idNumber' });
     const r3 = await api.gql<{ createApprenticeship: R }>(createApp, { input: appInput('田野', id) }, tokens.institution1);
     expect(r3.data?.createApprenticeship).toMatchObject({ code: 'FORBIDDEN' });
   });

@@ -51,9 +51,18 @@ export async function handleCertificateRequest(
   const pdf = PDF_PATH.exec(url.pathname);
   if (pdf) return downloadPdf(req, res, pdf[1]!, deps);
   const m = VERIFY_PATH.exec(url.pathname)!;
-  const number = decodeURIComponent(m[1]!);
+  const number = decodedSegment(m[1]!);
   const name = url.searchParams.get('name');
   res.setHeader('x-robots-tag', 'noindex');
+  if (number === null) {
+    // Bad percent-encoding (`%E0%A4%A`), NUL or a lone surrogate: no certificate has such a number.
+    // Counted like a lookup, so probing with garbage costs the same as probing with numbers.
+    if (!(await deps.verifyRateLimit())) {
+      res.setHeader('retry-after', '60');
+      return send(res, 429, 'text/html; charset=utf-8', page('', 'RATE_LIMITED'));
+    }
+    return send(res, 400, 'text/html; charset=utf-8', page('', { status: 'NOT_FOUND', certificate: null }));
+  }
   if (name === null) return send(res, 200, 'text/html; charset=utf-8', page(number, null));
   if (!(await deps.verifyRateLimit())) {
     res.setHeader('retry-after', '60');
@@ -72,6 +81,18 @@ async function downloadPdf(req: http.IncomingMessage, res: http.ServerResponse, 
   } catch (err) {
     return failWith(res, err);
   }
+}
+
+/** The certificate number of a path segment, or null when it is not well-formed UTF-8 (decodeURIComponent throws) or holds control characters. */
+function decodedSegment(segment: string): string | null {
+  let text: string;
+  try {
+    text = decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+  return /[\u0000-\u001f\u007f]/.test(text) ? null : text;
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string): void {

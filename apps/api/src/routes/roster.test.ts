@@ -72,7 +72,7 @@ async function post(classGid: string | null, body: Buffer, opts: { token?: strin
 
 const IMPORT_QUERY = `query($id: ID!, $first: Int, $after: String) { rosterImport(id: $id) {
   id status percent fileName totalRows processedRows acceptedRows rejectedRows createdAt finishedAt
-  class { code }
+  class { number }
   errors(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { row field code message messageZh } } } } }`;
 
 interface ImportView {
@@ -84,7 +84,7 @@ interface ImportView {
   acceptedRows: number;
   rejectedRows: number;
   finishedAt: string | null;
-  class: { code: string };
+  class: { number: string };
   errors: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: Array<{ node: { row: number; field: string; code: string } }> };
 }
 
@@ -169,7 +169,7 @@ describe('roster upload', () => {
       processedRows: 9,
       acceptedRows: 2,
       rejectedRows: 7,
-      class: { code: 'PX-ROSTER-1' },
+      class: { number: 'PX-ROSTER-1' },
     });
     expect(q.data!.rosterImport.errors.edges.map((e) => e.node.row)).toEqual([3, 4, 5]);
     const page2 = await api.gql<{ rosterImport: ImportView }>(

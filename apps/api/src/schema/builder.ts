@@ -6,9 +6,11 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import type PrismaTypes from '@vtc/db/pothos-types';
 import { getDatamodel } from '@vtc/db/pothos-types';
+import { DomainError } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
+import InputGuardPlugin, { invalidInput, parseGlobalId } from './shared/input-guard.ts';
 
 /**
  * The schema builder. Authorization happens in two layers, both in one place each:
@@ -32,7 +34,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, RelayPlugin, PrismaPlugin, ErrorsPlugin, ValidationPlugin],
+  // InputGuardPlugin (shared/input-guard.ts) checks every argument first: NUL, lone surrogates,
+  // impossible dates, malformed or wrongly typed global ids and cursors.
+  plugins: [ScopeAuthPlugin, RelayPlugin, PrismaPlugin, ErrorsPlugin, ValidationPlugin, InputGuardPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({
       authenticated: ctx.actor !== null,
@@ -49,6 +53,13 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: { nullable: true },
     nodesQueryOptions: false,
+    // Strict: `<NodeType>:<id in that type's form>`, so a malformed id or an unknown type name
+    // (`__proto__:1`) is a VALIDATION error, never an unknown type or a bad uuid inside Prisma.
+    decodeGlobalID: (globalID) => {
+      const parsed = parseGlobalId(globalID, isNodeType);
+      if (!parsed) throw invalidInput('id', '不是有效的编号(ID)', 'is not a valid id');
+      return parsed;
+    },
   },
   prisma: {
     client: (ctx) => ctx.prisma,
@@ -61,24 +72,50 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     directResult: true,
+    // Argument errors (the input guard, validation schemas, global ids) are DomainErrors too: a
+    // field whose result is a union with DomainError answers them as that member, like any other
+    // refusal. They are checked before the auth scopes, and say nothing but what is wrong with the input.
+    unsafelyHandleInputErrors: true,
   },
   validation: {
-    // Invalid arguments are rejected before the resolver (and before any write) with the field path.
-    validationError: (result) =>
-      new GraphQLError(
-        `Invalid input / 输入有误: ${result.issues.map((i) => `${pathOf(i.path)}: ${i.message}`).join('; ')}`,
-        {
-          extensions: {
-            code: 'BAD_USER_INPUT',
-            issues: result.issues.map((i) => ({ field: pathOf(i.path), message: i.message })),
-          },
-        },
-      ),
+    // Invalid arguments are refused before the resolver (and before any write): a DomainError
+    // VALIDATION naming the first field, with every issue in details.
+    validationError: (result) => {
+      const issues = result.issues.map((i) => ({ field: fieldOf(i.path), ...bilingual(i) }));
+      const first = issues[0] ?? { field: '', en: 'Invalid input', zh: '输入有误' };
+      return new DomainError(
+        'VALIDATION',
+        { zh: issues.map((i) => `${i.field}:${i.zh}`).join(';'), en: issues.map((i) => `${i.field}: ${i.en}`).join('; ') },
+        { field: first.field, issues: issues.map(({ field, en }) => ({ field, message: en })) },
+      );
+    },
   },
 });
 
-function pathOf(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined): string {
-  return (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+/** Node types of the schema (objects implementing Node), for strict global-id decoding. */
+function isNodeType(name: string): boolean {
+  const store = builder.configStore;
+  if (!store.hasConfig(name)) return false;
+  const config = store.getTypeConfig(name);
+  return config.kind === 'Object' && config.interfaces.some((i) => store.getTypeConfig(i).name === 'Node');
+}
+
+/**
+ * The field as domain errors name it: inside an input-object argument (`input.teachers.0.name` →
+ * `teachers.0.name`), else the argument and its path (`first`, `days.0.date`).
+ */
+function fieldOf(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined): string {
+  const parts = (path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
+  return parts.length > 1 && !/^\d+$/.test(parts[1]!) ? parts.slice(1).join('.') : parts.join('.');
+}
+
+const zhLocale = z.locales.zhCN();
+/** A validation issue in both languages: as the schema wrote it ('English / 中文'), else zod's own texts. */
+function bilingual(issue: { message: string }): { en: string; zh: string } {
+  const own = issue.message.split(' / ');
+  if (own.length === 2 && /[\u4e00-\u9fff]/.test(own[1]!)) return { en: own[0]!, zh: own[1]! };
+  const text = zhLocale.localeError(issue as never);
+  return { en: issue.message, zh: typeof text === 'string' ? text : (text?.message ?? '输入有误') };
 }
 
 builder.queryType({ authScopes: { authenticated: true } });

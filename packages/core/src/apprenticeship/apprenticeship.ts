@@ -9,6 +9,7 @@ import {
   isSkillLevel,
   MAX_APPRENTICESHIP_YEARS,
   type SkillLevel,
+  traineeErrorCode,
   validateTraineeInput,
 } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
@@ -70,7 +71,7 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
     if (!checked.ok) {
       const first = checked.errors[0]!;
       throw new DomainError(
-        first.rule === 'WORKING_AGE' ? 'INELIGIBLE' : 'VALIDATION',
+        traineeErrorCode(first),
         { zh: checked.errors.map((e) => e.zh).join(';'), en: checked.errors.map((e) => e.en).join('; ') },
         { field: `apprentice.${first.field}`, errors: checked.errors.map((e) => ({ field: e.field, rule: e.rule })) },
       );

@@ -8,6 +8,7 @@ import {
   isCalendarDate,
   isoDate,
   shanghaiDate,
+  traineeErrorCode,
   validateTraineeInput,
 } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
@@ -143,7 +144,7 @@ export async function addStaffTrainingParticipants(prisma: PrismaClient, keys: P
         if (!checked.ok) {
           const first = checked.errors[0]!;
           throw new DomainError(
-            first.rule === 'WORKING_AGE' ? 'INELIGIBLE' : 'VALIDATION',
+            traineeErrorCode(first),
             { zh: `第${i + 1}行:${checked.errors.map((e) => e.zh).join(';')}`, en: `Row ${i + 1}: ${checked.errors.map((e) => e.en).join('; ')}` },
             { field: first.field, row: i + 1, errors: checked.errors.map((e) => ({ field: e.field, rule: e.rule })) },
           );

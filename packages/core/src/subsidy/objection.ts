@@ -59,7 +59,7 @@ export async function recordObjection(prisma: PrismaClient, actor: Actor, input:
         ? await tx.subsidyClaimLine.findFirst({ where: { id: input.lineId, claimId: claim.id }, select: { id: true, status: true } })
         : null;
       if (!line) {
-        throw new DomainError('VALIDATION', { zh: '异议所指明细不属于此申领', en: `Line ${input.lineId} is not a line of this claim` }, { field: 'lineId' });
+        throw new DomainError('VALIDATION', { zh: '异议所指明细不属于此申领', en: 'The line objected to is not a line of this claim' }, { field: 'lineId' });
       }
       if (line.status === 'REJECTED') {
         throw new DomainError('VALIDATION', { zh: '该明细已被驳回,无需登记异议', en: 'The line is already rejected' }, { field: 'lineId' });

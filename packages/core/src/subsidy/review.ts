@@ -64,9 +64,9 @@ export async function reviewClaim(
     if (byId.size !== input.decisions.length) {
       throw new DomainError('VALIDATION', { zh: '同一明细不能重复审核', en: 'A line is decided more than once' }, { field: 'decisions' });
     }
-    for (const d of input.decisions) {
+    for (const [i, d] of input.decisions.entries()) {
       if (!lines.some((l) => l.id === d.lineId)) {
-        throw new DomainError('VALIDATION', { zh: '审核的明细不属于此申领', en: `Line ${d.lineId} is not a line of this claim` }, { field: 'decisions' });
+        throw new DomainError('VALIDATION', { zh: `第${i + 1}项审核的明细不属于此申领`, en: `Decision ${i + 1}: the line is not a line of this claim` }, { field: 'decisions', row: i + 1 });
       }
     }
     const pending = lines.filter((l) => l.status === 'PENDING');

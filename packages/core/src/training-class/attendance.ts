@@ -275,7 +275,7 @@ export async function writeAttendance(
     const id = records[foreign]!.enrollmentId;
     throw new DomainError(
       'VALIDATION',
-      { zh: `第${row}条:报名记录${id}不属于本课次的培训班`, en: `Row ${row}: enrollment ${id} is not in this session's class` },
+      { zh: `第${row}条:该报名记录不属于本课次的培训班`, en: `Row ${row}: the enrollment is not in this session's class` },
       { field: 'enrollmentId', row, enrollmentId: id },
     );
   }

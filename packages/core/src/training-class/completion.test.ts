@@ -262,7 +262,7 @@ describe('completeClass', () => {
     const auditsBefore = await prisma.auditLog.count();
     const eventsBefore = await prisma.outboxEvent.count();
     const cases: Array<[CompletionResultInput[], string]> = [
-      [[{ enrollmentId: c.enrollments[0]!, outcome: 'PASSED' }], `Enrollment ${c.enrollments[1]}`],
+      [[{ enrollmentId: c.enrollments[0]!, outcome: 'PASSED' }], 'Enrollment 学员'],
       [
         [
           { enrollmentId: c.enrollments[0]!, outcome: 'PASSED' },
@@ -276,7 +276,7 @@ describe('completeClass', () => {
           { enrollmentId: c.enrollments[1]!, outcome: 'PASSED' },
           { enrollmentId: 'not-an-id', outcome: 'FAILED' },
         ],
-        'Row 3: enrollment not-an-id is not in this class',
+        'Row 3: the enrollment is not in this class',
       ],
     ];
     for (const [results, message] of cases) {

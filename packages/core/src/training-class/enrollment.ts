@@ -1,6 +1,6 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { transaction } from '@vtc/db';
-import { canEnroll, DomainError, isoDate, validateTraineeInput } from '@vtc/domain';
+import { canEnroll, DomainError, isoDate, traineeErrorCode, validateTraineeInput } from '@vtc/domain';
 import { isStaffOf, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
 import { audit } from '../shared/audit.ts';
@@ -125,7 +125,7 @@ async function enrollInTransaction(prisma: PrismaClient, keys: PiiKeys, actor: A
     if (!checked.ok) {
       const first = checked.errors[0]!;
       throw new DomainError(
-        first.rule === 'WORKING_AGE' ? 'INELIGIBLE' : 'VALIDATION',
+        traineeErrorCode(first),
         { zh: checked.errors.map((e) => e.zh).join(';'), en: checked.errors.map((e) => e.en).join('; ') },
         { field: first.field, errors: checked.errors.map((e) => ({ field: e.field, rule: e.rule })) },
       );

@@ -65,10 +65,17 @@ function invalid(zh: string, en: string, field: string): DomainError {
   return new DomainError('VALIDATION', { zh, en }, { field });
 }
 
+const RULES: ReadonlySet<string> = new Set(Object.keys(MESSAGES));
+
+/** True for a rule of parseResidentId (the number itself is wrong), not of the form around it. */
+export function isResidentIdRule(rule: string): rule is ResidentIdRule {
+  return RULES.has(rule);
+}
+
 /** The 18th character for the first 17 digits. */
 export function residentIdCheckChar(first17: string): string {
   if (!/^\d{17}$/.test(first17)) {
-    throw invalid('需要17位数字', 'Expected exactly 17 digits', 'first17');
+    throw new DomainError('INVALID_RESIDENT_ID', { zh: '需要17位数字', en: 'Expected exactly 17 digits' }, { field: 'first17' });
   }
   const sum = WEIGHTS.reduce((acc, weight, i) => acc + weight * Number(first17.charAt(i)), 0);
   return CHECK_CHARS.charAt(sum % 11);

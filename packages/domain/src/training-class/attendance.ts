@@ -207,8 +207,8 @@ export function validateAttendanceRecords(records: readonly AttendanceRecordDraf
       throw new DomainError(
         'VALIDATION',
         {
-          zh: `第${row}条:学员报名记录${r.enrollmentId}重复(与第${earlier}条)`,
-          en: `Row ${row}: enrollment ${r.enrollmentId} appears twice (also row ${earlier})`,
+          zh: `第${row}条:报名记录重复(与第${earlier}条)`,
+          en: `Row ${row}: the same enrollment as row ${earlier}`,
         },
         { field: 'enrollmentId', row, enrollmentId: r.enrollmentId },
       );

@@ -106,14 +106,14 @@ describe('planClassCompletion', () => {
   });
 
   it.each<[string, CompletionResultInput[], string, number | undefined, string, RegExp]>([
-    ['a missing result', results.slice(0, 2), 'results', undefined, 'e-wang', /e-wang\(王芳\) has no result/],
+    ['a missing result', results.slice(0, 2), 'results', undefined, 'e-wang', /王芳 has no result/],
     [
       'a result for an enrollment of another class',
       [...results, { enrollmentId: 'e-other', outcome: 'PASSED' }],
       'enrollmentId',
       4,
       'e-other',
-      /Row 4: enrollment e-other is not in this class/,
+      /Row 4: the enrollment is not in this class/,
     ],
     [
       'two results for one trainee',
@@ -121,7 +121,7 @@ describe('planClassCompletion', () => {
       'enrollmentId',
       2,
       'e-zhang',
-      /Row 2: enrollment e-zhang\(张伟\) has a second result \(also row 1\)/,
+      /Row 2: enrollment 张伟 has a second result \(also row 1\)/,
     ],
     [
       'a score with three decimals',
@@ -157,8 +157,8 @@ describe('planClassCompletion', () => {
         rules: DEFAULT_TRAINING_RULES,
       }),
     );
-    expect(e.message).toBe('Row 1: enrollment x is not in this class (and 3 more)');
-    expect(e.localized.zh).toBe('第1行:报名记录x不属于本培训班(另有3处问题)');
+    expect(e.message).toBe('Row 1: the enrollment is not in this class (and 3 more)');
+    expect(e.localized.zh).toBe('第1行:该报名记录不属于本培训班(另有3处问题)');
     expect((e.details?.issues as unknown[]).length).toBe(4);
   });
 

@@ -108,10 +108,8 @@ export function checkCompletionResults(
   const issues: CompletionIssue[] = [];
   const byId = new Map(enrollments.map((e) => [e.id, e]));
   const seen = new Map<string, number>();
-  const who = (id: string) => {
-    const label = byId.get(id)?.label;
-    return label ? `${id}(${label})` : id;
-  };
+  // The trainee's name where the caller gave it, not the record's raw id.
+  const who = (id: string) => byId.get(id)?.label ?? id;
   results.forEach((r, i) => {
     const row = i + 1;
     const e = byId.get(r.enrollmentId);
@@ -120,8 +118,8 @@ export function checkCompletionResults(
         field: 'enrollmentId',
         row,
         enrollmentId: r.enrollmentId,
-        zh: `第${row}行:报名记录${r.enrollmentId}不属于本培训班`,
-        en: `Row ${row}: enrollment ${r.enrollmentId} is not in this class`,
+        zh: `第${row}行:该报名记录不属于本培训班`,
+        en: `Row ${row}: the enrollment is not in this class`,
       });
       return;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { makeResidentId } from '../identifiers/resident-id';
 import { DEFAULT_TRAINING_RULES, trainingRulesFrom } from './policy';
-import { type TraineeRawInput, type TraineeValidationContext, validateTraineeInput } from './enrollment';
+import { type TraineeRawInput, type TraineeValidationContext, traineeErrorCode, validateTraineeInput } from './enrollment';
 
 const today = new Date('2026-03-01T04:00:00Z');
 const ctx: TraineeValidationContext = { today, rules: DEFAULT_TRAINING_RULES };
@@ -143,5 +143,21 @@ describe('validateTraineeInput: rejections', () => {
   it('follows the policy rules', () => {
     const rules = trainingRulesFrom({ workingAge: { FEMALE: { min: 16, max: 60 } } });
     expect(errorsOf({ ...valid, idNumber: woman56 }, { today, rules })).toEqual([]);
+  });
+});
+
+describe('traineeErrorCode', () => {
+  const wrongCheck = `${man30.slice(0, 17)}${man30[17] === '1' ? '2' : '1'}`;
+  it.each([
+    ['a wrong check character', { ...valid, idNumber: wrongCheck }, 'INVALID_RESIDENT_ID'],
+    ['17 characters', { ...valid, idNumber: man30.slice(0, 17) }, 'INVALID_RESIDENT_ID'],
+    ['an unknown region', { ...valid, idNumber: `999999${man30.slice(6)}` }, 'INVALID_RESIDENT_ID'],
+    ['no ID number', { ...valid, idNumber: '' }, 'VALIDATION'],
+    ['a name of one character', { ...valid, name: '张' }, 'VALIDATION'],
+    ['a 15-year-old', { ...valid, idNumber: makeResidentId({ regionCode: '141002', birthDate: '2011-02-01', sequence: 11 }) }, 'INELIGIBLE'],
+  ])('%s → %s', (_name, raw, code) => {
+    const r = validateTraineeInput(raw, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(traineeErrorCode(r.errors[0]!)).toBe(code);
   });
 });

@@ -1,5 +1,6 @@
 import { isCalendarDate, shanghaiDate } from '../shared/calendar-date';
-import { parseResidentId, type ResidentIdRule, type Sex } from '../identifiers/resident-id';
+import { isResidentIdRule, parseResidentId, type ResidentIdRule, type Sex } from '../identifiers/resident-id';
+import type { DomainErrorCode } from '../shared/errors';
 import { HOUSEHOLD_TYPES, type HouseholdType, PRIORITY_GROUP_NAMES, PRIORITY_GROUPS, type PriorityGroup } from '../person/person';
 import { checkWorkingAge, type TrainingRules } from './policy';
 
@@ -18,6 +19,17 @@ export interface TraineeFieldError {
   rule: TraineeRule;
   zh: string;
   en: string;
+}
+
+/**
+ * The DomainError code of a refused trainee, by its first error: INELIGIBLE for the working age,
+ * INVALID_RESIDENT_ID when the ID number itself is wrong (length, form, region, birth date, check
+ * character), else VALIDATION.
+ */
+export function traineeErrorCode(first: Pick<TraineeFieldError, 'field' | 'rule'>): DomainErrorCode {
+  if (first.rule === 'WORKING_AGE') return 'INELIGIBLE';
+  if (first.field === 'idNumber' && isResidentIdRule(first.rule)) return 'INVALID_RESIDENT_ID';
+  return 'VALIDATION';
 }
 
 export interface TraineeRawInput {

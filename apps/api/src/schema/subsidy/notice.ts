@@ -1,5 +1,4 @@
 import { claimsUnderNotice, type ClaimUnderNotice, decodeNoticeCursor, NOTICE_PAGE_MAX } from '@vtc/core';
-import { DomainError } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
@@ -55,34 +54,28 @@ builder.queryField('claimsUnderNotice', (t) =>
             extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
           });
         }
-        try {
-          const inverted = args.last !== null && args.last !== undefined && (args.first === null || args.first === undefined);
-          const size = (inverted ? args.last : args.first) ?? 20;
-          const rows = await claimsUnderNotice(ctx.prisma, {
-            regionCode: args.regionCode,
-            after: args.after ? decodeNoticeCursor(args.after, 'after') : null,
-            before: args.before ? decodeNoticeCursor(args.before, 'before') : null,
-            limit: size + 1,
-            inverted,
-          });
-          const more = rows.length > size;
-          const page = rows.slice(0, size);
-          if (inverted) page.reverse();
-          return {
-            edges: page.map((node) => ({ cursor: node.cursor, node })),
-            pageInfo: {
-              hasNextPage: inverted ? !!args.before : more,
-              hasPreviousPage: inverted ? more : !!args.after,
-              startCursor: page[0]?.cursor ?? null,
-              endCursor: page.at(-1)?.cursor ?? null,
-            },
-          };
-        } catch (e) {
-          if (!(e instanceof DomainError)) throw e;
-          throw new GraphQLError(`${e.localized.en} / ${e.localized.zh}`, {
-            extensions: { code: 'BAD_USER_INPUT', issues: [{ field: e.details?.field ?? null, message: e.localized.en }] },
-          });
-        }
+        // A malformed cursor is a DomainError VALIDATION naming the argument (a top-level error here: no union).
+        const inverted = args.last !== null && args.last !== undefined && (args.first === null || args.first === undefined);
+        const size = (inverted ? args.last : args.first) ?? 20;
+        const rows = await claimsUnderNotice(ctx.prisma, {
+          regionCode: args.regionCode,
+          after: args.after ? decodeNoticeCursor(args.after, 'after') : null,
+          before: args.before ? decodeNoticeCursor(args.before, 'before') : null,
+          limit: size + 1,
+          inverted,
+        });
+        const more = rows.length > size;
+        const page = rows.slice(0, size);
+        if (inverted) page.reverse();
+        return {
+          edges: page.map((node) => ({ cursor: node.cursor, node })),
+          pageInfo: {
+            hasNextPage: inverted ? !!args.before : more,
+            hasPreviousPage: inverted ? more : !!args.after,
+            startCursor: page[0]?.cursor ?? null,
+            endCursor: page.at(-1)?.cursor ?? null,
+          },
+        };
       },
     },
     { name: 'ClaimUnderNoticeConnection' },

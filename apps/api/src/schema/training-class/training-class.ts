@@ -41,7 +41,9 @@ export const TrainingClass = builder.prismaNode('TrainingClass', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, AND: [classScope(ctx.actor)] }),
   fields: (t) => ({
-    code: t.exposeString('code'),
+    // `number`, not `code`: a union selection `... on TrainingClass { code } ... on DomainError { code }`
+    // would clash (String vs ErrorCode).
+    number: t.exposeString('code', { description: "The class's filing number (备案编号), e.g. PX-141002-2026-0001" }),
     name: t.exposeString('name'),
     status: t.expose('status', { type: ClassStatusEnum }),
     trainingType: t.expose('trainingType', { type: TrainingTypeEnum }),

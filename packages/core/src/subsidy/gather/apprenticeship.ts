@@ -72,11 +72,14 @@ export async function gatherApprenticeships(
   // One not visible to the actor (another enterprise's) answers as a missing one does.
   const visible = new Set((await tx.apprenticeship.findMany({ where: { id: { in: [...found] }, AND: [apprenticeshipScope(actor)] }, select: { id: true } })).map((a) => a.id));
   const missing = ids.find((id) => !found.has(id) || !visible.has(id));
-  if (missing) throw new DomainError('NOT_FOUND', { zh: `学徒培训${missing}不存在或无权访问`, en: `Apprenticeship ${missing} not found` }, { field: 'apprenticeshipIds', apprenticeshipId: missing });
+  if (missing) {
+    const n = ids.indexOf(missing) + 1;
+    throw new DomainError('NOT_FOUND', { zh: `第${n}个学徒培训不存在或无权访问`, en: `Apprenticeship ${n} of the list not found` }, { field: 'apprenticeshipIds', row: n, apprenticeshipId: missing });
+  }
   const list = await tx.apprenticeship.findMany({
     where: { id: { in: ids } },
     orderBy: { id: 'asc' },
-    select: { id: true, enterpriseId: true, personId: true, regionCode: true, targetLevel: true, startDate: true, endDate: true, status: true, occupation: { select: { code: true } } },
+    select: { id: true, enterpriseId: true, personId: true, regionCode: true, targetLevel: true, startDate: true, endDate: true, status: true, occupation: { select: { code: true } }, person: { select: { name: true } } },
   });
   const enterpriseIds = new Set(list.map((a) => a.enterpriseId));
   const enterpriseId = list[0]!.enterpriseId;
@@ -98,7 +101,7 @@ export async function gatherApprenticeships(
   const starts: string[] = [];
   for (const a of list) {
     if (a.status === 'DRAFT') {
-      throw new DomainError('INVALID_TRANSITION', { zh: `学徒培训${a.id}尚未开始`, en: `Apprenticeship ${a.id} has not started` }, { field: 'apprenticeshipIds', apprenticeshipId: a.id });
+      throw new DomainError('INVALID_TRANSITION', { zh: `${a.person.name}的学徒培训尚未开始`, en: `The apprenticeship of ${a.person.name} has not started` }, { field: 'apprenticeshipIds', apprenticeshipId: a.id });
     }
     if (links.has(a.personId)) {
       throw new DomainError('VALIDATION', { zh: '同一学徒在一次申领中只能出现一次', en: 'An apprentice appears twice in one claim' }, { field: 'apprenticeshipIds', apprenticeshipId: a.id });
@@ -111,7 +114,7 @@ export async function gatherApprenticeships(
     if (!facts) {
       throw new DomainError(
         'VALIDATION',
-        { zh: `学徒培训${a.id}没有第${yearIndex}年`, en: `Apprenticeship ${a.id} has no year ${yearIndex}` },
+        { zh: `${a.person.name}的学徒培训没有第${yearIndex}年`, en: `The apprenticeship of ${a.person.name} has no year ${yearIndex}` },
         { field: 'yearIndex', apprenticeshipId: a.id },
       );
     }
