@@ -227,6 +227,36 @@ describe('the authorization matrix on the demo seed', () => {
     },
     300_000,
   );
+
+  /** The organizations every relation of these lists shows, and which of them node(id) answers. */
+  const ORG_PATHS: ReadonlyArray<readonly [string, string]> = [
+    ['classes', 'institution { id }'],
+    ['assessmentSessions', 'evaluationBody { id }'],
+    ['apprenticeships', 'enterprise { id } institution { id }'],
+    ['certificates', 'issuer { id }'],
+  ];
+  it.each(DEMO_ACCOUNTS.map((a) => [a.username] as const))(
+    '%s: every organization a relation shows is one node(id) answers too',
+    async (username) => {
+      const token = await api.login(username, DEMO_PASSWORD);
+      const shown = new Set<string>();
+      for (const [field, body] of ORG_PATHS) {
+        const r = await api.gql<Record<string, { edges: Array<{ node: Record<string, { id: string } | null> }> } | null>>(
+          `{ ${field}(first: 50) { edges { node { ${body} } } } }`,
+          {},
+          token,
+        );
+        for (const e of r.data?.[field]?.edges ?? []) for (const o of Object.values(e.node)) if (o) shown.add(o.id);
+      }
+      const hidden: string[] = [];
+      for (const id of shown) {
+        const r = await api.gql<{ node: { id: string } | null }>('query($id: ID!) { node(id: $id) { id } }', { id }, token);
+        if (r.data?.node?.id !== id) hidden.push(Buffer.from(id, 'base64').toString());
+      }
+      expect(hidden).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('evaluators and enterprises see the persons they work with, no more (own data)', () => {

@@ -58,6 +58,31 @@ export function organizationScope(actor: Actor | null): Prisma.OrganizationWhere
   });
 }
 
+/**
+ * Organizations whose registry entry (name, credit code, kind, status, region, address) the actor may
+ * read: those of `organizationScope`, and the counterparties of records the actor sees (the institution
+ * of a class, the evaluation body of an assessment session, the enterprise and institution of an
+ * apprenticeship, the issuer of a certificate, the claimant of a claim, the enterprise of a staff
+ * training batch), so a relation never shows an organization that `node(id)` hides. It grants reading
+ * only: use `organizationScope` to decide who may act for, or see the money of, an organization.
+ */
+export function organizationReadScope(actor: Actor | null): Prisma.OrganizationWhereInput {
+  if (!actor) return NOTHING;
+  if (isAdmin(actor)) return {};
+  return {
+    OR: [
+      organizationScope(actor),
+      { classes: { some: classScope(actor) } },
+      { assessmentSessions: { some: assessmentSessionScope(actor) } },
+      { apprenticeshipsAsEmployer: { some: apprenticeshipScope(actor) } },
+      { apprenticeshipsAsInstitution: { some: apprenticeshipScope(actor) } },
+      { certificatesIssued: { some: certificateScope(actor) } },
+      { subsidyClaims: { some: claimScope(actor) } },
+      { staffTrainingBatches: { some: staffTrainingBatchScope(actor) } },
+    ],
+  };
+}
+
 export function classScope(actor: Actor | null): Prisma.TrainingClassWhereInput {
   return scoped<Prisma.TrainingClassWhereInput>(actor, (r) => {
     switch (r.role) {

@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { createUser, login, LoginBusyError, LoginUnavailableError, logout, organizationScope, personScope, type Actor } from '@vtc/core';
+import { createUser, login, LoginBusyError, LoginUnavailableError, logout, organizationReadScope, personScope, type Actor } from '@vtc/core';
 import { clientKeyOf, DomainError } from '@vtc/domain';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
@@ -72,7 +72,7 @@ const ScopeEntry = builder.objectRef<ScopeEntryShape>('ScopeEntry').implement({
         s.organizationId
           ? ctx.prisma.organization.findFirst({
               ...query,
-              where: { AND: [{ id: s.organizationId }, organizationScope(ctx.actor)] },
+              where: { AND: [{ id: s.organizationId }, organizationReadScope(ctx.actor)] },
             })
           : null,
     }),

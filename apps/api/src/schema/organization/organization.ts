@@ -1,4 +1,4 @@
-import { classScope, organizationScope } from '@vtc/core';
+import { classScope, organizationReadScope } from '@vtc/core';
 import { builder, pageArgs } from '../builder.ts';
 
 export const OrganizationKindEnum = builder.enumType('OrganizationKind', {
@@ -11,8 +11,8 @@ export const OrganizationStatusEnum = builder.enumType('OrganizationStatus', {
 export const Organization = builder.prismaNode('Organization', {
   id: { field: 'id' },
   nullable: true,
-  // node(id) applies the same visibility as the organizations list.
-  findUnique: (id, ctx) => ({ id, AND: [organizationScope(ctx.actor)] }),
+  // node(id) applies the same visibility as the organizations list and every relation to an organization.
+  findUnique: (id, ctx) => ({ id, AND: [organizationReadScope(ctx.actor)] }),
   fields: (t) => ({
     name: t.exposeString('name'),
     kind: t.expose('kind', { type: OrganizationKindEnum }),
@@ -34,12 +34,12 @@ builder.queryFields((t) => ({
     validate: pageArgs,
     type: Organization,
     cursor: 'id',
-    description: 'Organizations the viewer may see: its own, or those in its region and below.',
+    description: 'Organizations the viewer may see: its own, those in its region and below, and those it works with (the institution, evaluation body, enterprise, issuer or claimant of a record it sees).',
     args: { kind: t.arg({ type: OrganizationKindEnum, required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.organization.findMany({
         ...query,
-        where: { AND: [organizationScope(ctx.actor), args.kind ? { kind: args.kind } : {}] },
+        where: { AND: [organizationReadScope(ctx.actor), args.kind ? { kind: args.kind } : {}] },
         orderBy: { id: 'asc' },
       }),
   }, { name: 'OrganizationConnection' }, { name: 'OrganizationEdge' }),
