@@ -136,6 +136,14 @@ describe('query limits', () => {
   });
 });
 
+describe('operations the API does not serve', () => {
+  it('a subscription is refused plainly with a stable code, not an internal error', async () => {
+    const r = await api.gql('subscription { viewer { __typename } }', {}, tokens.institution1);
+    expect(r.status).toBe(200); // application/json answers carry request errors with 200, as graphql-over-http allows
+    expect(r.errors).toEqual([{ message: 'Only queries and mutations are served / 只支持查询和变更操作', extensions: { code: 'OPERATION_NOT_SUPPORTED', messageZh: '只支持查询和变更操作' } }]);
+  });
+});
+
 describe('TrainingClass.number', () => {
   it('can be selected beside DomainError.code in one union', async () => {
     const r = await api.gql<{ submitClass: Record<string, unknown> }>(

@@ -339,7 +339,7 @@ function isGraphQLError(e: unknown): e is GraphQLError {
   return e instanceof GraphQLError || (e instanceof Error && e.name === 'GraphQLError');
 }
 
-const REJECTION_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'QUERY_TOO_COMPLEX', 'VALIDATION']);
+const REJECTION_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'QUERY_TOO_COMPLEX', 'VALIDATION', 'OPERATION_NOT_SUPPORTED']);
 
 function isRequestRejection(body: string): boolean {
   try {
@@ -372,6 +372,13 @@ function formatError(
   }
   if (formatted.message.includes(ARMOR_REJECTION)) {
     return { message: `${QUERY_TOO_COMPLEX.en} / ${QUERY_TOO_COMPLEX.zh}`, extensions: { code: 'QUERY_TOO_COMPLEX', messageZh: QUERY_TOO_COMPLEX.zh } };
+  }
+  if (isGraphQLError(original) && !original.originalError && /^Schema is not configured to execute \w+ operation/.test(original.message)) {
+    // A subscription (the API serves queries and mutations only over HTTP): the client's request, not a fault.
+    return {
+      message: 'Only queries and mutations are served / 只支持查询和变更操作',
+      extensions: { code: 'OPERATION_NOT_SUPPORTED', messageZh: '只支持查询和变更操作' },
+    };
   }
   if (original instanceof PothosValidationError) {
     // A malformed id or cursor the input guard did not know to check: the client's fault, said plainly.

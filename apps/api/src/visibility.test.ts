@@ -426,7 +426,7 @@ describe('evaluators and enterprises see the persons they work with, no more (ow
       expect(await mismatches()).toBe(10);
       const fresh = makeResidentId({ regionCode: '141002', birthDate: '1991-02-03', sequence: 515 });
       for (const trainee of [{ name: '李四', idNumber: idB }, { name: '孙丽', idNumber: fresh }]) {
-        expect(await enroll(trainee)).toMatchObject({ __typename: 'DomainError', code: 'FORBIDDEN' });
+        expect(await enroll(trainee)).toMatchObject({ __typename: 'DomainError', code: 'RATE_LIMITED' });
       }
       expect(await mismatches()).toBe(10);
       expect(await api.prisma.person.count({ where: { name: '孙丽' } })).toBe(0);

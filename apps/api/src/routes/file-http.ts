@@ -52,6 +52,7 @@ export const HTTP_STATUS_OF: Readonly<Record<DomainErrorCode, number>> = {
   CAPACITY_EXCEEDED: 409,
   SCHEDULE_CONFLICT: 400,
   FOUR_EYES: 403,
+  RATE_LIMITED: 429,
 };
 
 /** The status of a domain error; a file in a format no reader knows is 415 whatever its code. */

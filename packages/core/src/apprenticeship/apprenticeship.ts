@@ -18,7 +18,7 @@ import { audit } from '../shared/audit.ts';
 import type { PiiKeys } from '../shared/pii.ts';
 import { apprenticeshipScope } from '../shared/scope.ts';
 import { enterpriseOf, isEnterpriseStaffOf } from '../staff-training/staff-training.ts';
-import { type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
+import { guardNameMismatch, type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
 import { trainingRulesFor } from '../training-class/policy.ts';
 
 /**
@@ -55,7 +55,7 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
   if (input.endDate > latest) {
     throw invalid('endDate', `学徒培训最长${MAX_APPRENTICESHIP_YEARS}年(至${latest})`, `An apprenticeship lasts at most ${MAX_APPRENTICESHIP_YEARS} years (until ${latest})`);
   }
-  return transaction(prisma, async (tx) => {
+  return guardNameMismatch(prisma, actor, { enterpriseId }, () => transaction(prisma, async (tx) => {
     const [enterprise, institution, occupation] = await Promise.all([
       tx.organization.findUniqueOrThrow({ where: { id: enterpriseId }, select: { kind: true, regionCode: true } }),
       tx.organization.findUnique({ where: { id: input.institutionId }, select: { kind: true } }),
@@ -106,7 +106,7 @@ export async function createApprenticeship(prisma: PrismaClient, keys: PiiKeys, 
     });
     await audit(tx, actor, { action: 'apprenticeship.create', entityType: 'Apprenticeship', entityId: a.id, after: { status: a.status, startDate: input.startDate, endDate: input.endDate, targetLevel: input.targetLevel } });
     return a;
-  });
+  }));
 }
 
 async function lockOwn(tx: Tx, actor: Actor, id: string) {

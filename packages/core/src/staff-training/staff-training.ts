@@ -17,7 +17,7 @@ import { audit } from '../shared/audit.ts';
 import type { PiiKeys } from '../shared/pii.ts';
 import { staffTrainingBatchScope } from '../shared/scope.ts';
 import { nextSerial } from '../shared/serial.ts';
-import { type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
+import { guardNameMismatch, type TraineeInput, upsertPerson } from '../training-class/enrollment.ts';
 import { trainingRulesFor } from '../training-class/policy.ts';
 
 /**
@@ -133,7 +133,9 @@ export async function addStaffTrainingParticipants(prisma: PrismaClient, keys: P
   if (input.participants.length > MAX_PARTICIPANTS_PER_CALL) {
     throw invalid('participants', `一次最多添加${MAX_PARTICIPANTS_PER_CALL}人`, `At most ${MAX_PARTICIPANTS_PER_CALL} participants per call`);
   }
-  return transaction(
+  // Registering by ID number under another name is audited and limited, as for enrollment.
+  return guardNameMismatch(prisma, actor, { batchId: input.batchId }, () =>
+    transaction(
     prisma,
     async (tx) => {
       const batch = await lockOwnBatch(tx, actor, input.batchId);
@@ -178,6 +180,7 @@ export async function addStaffTrainingParticipants(prisma: PrismaClient, keys: P
       return { batchId: batch.id, added: personIds.length, personIds };
     },
     { timeoutMs: 60_000 },
+  ),
   );
 }
 

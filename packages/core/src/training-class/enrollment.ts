@@ -55,7 +55,7 @@ export async function guardNameMismatch<T>(prisma: PrismaClient, actor: Actor, c
   const recent = await prisma.auditLog.count({ where: { actorUserId: actor.userId, action: NAME_MISMATCH_ACTION, at: { gte: since } } });
   if (recent >= NAME_MISMATCH_LIMIT.count) {
     throw new DomainError(
-      'FORBIDDEN',
+      'RATE_LIMITED',
       {
         zh: `${NAME_MISMATCH_LIMIT.windowMinutes}分钟内姓名与身份证号不符的登记过多,请稍后再试`,
         en: `Too many registrations whose name did not match the ID number in ${NAME_MISMATCH_LIMIT.windowMinutes} minutes; try again later`,

@@ -15,6 +15,8 @@ export const DOMAIN_ERROR_CODES = [
   'SCHEDULE_CONFLICT',
   /** Four eyes on money: the officer who prepared a step (reviewed a claim, created or submitted a payment batch) may not complete it. */
   'FOUR_EYES',
+  /** Too many attempts of one kind by one user in a window (e.g. registrations whose name did not match the ID number). */
+  'RATE_LIMITED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
