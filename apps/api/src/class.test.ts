@@ -86,6 +86,16 @@ describe('filing a class', () => {
     expect(await file(baseInput(), 'yaodu.bureau')).toMatchObject({ code: 'FORBIDDEN' });
     expect(await file({ ...baseInput(), teachers: [] })).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'teachers' });
   });
+
+  it('refuses names with bidirectional overrides or only invisible characters, and stores names in NFC', async () => {
+    for (const name of ['养老护理员培训班\u202Egpj.exe', '\u200B\u200B\u200B', '\u2066培训班\u2069']) {
+      expect(await file({ ...baseInput(), name })).toMatchObject({ __typename: 'DomainError', code: 'VALIDATION', field: 'name' });
+    }
+    const r = await file({ ...baseInput(), name: ' Cafe\u0301 养老护理员培训班 ' });
+    expect(r).toMatchObject({ __typename: 'TrainingClass' });
+    const id = Buffer.from(r.id as string, 'base64').toString().split(':')[1]!;
+    expect((await api.prisma.trainingClass.findUniqueOrThrow({ where: { id } })).name).toBe('Caf\u00e9 养老护理员培训班');
+  });
 });
 
 describe('the life cycle, by the right roles', () => {

@@ -1,6 +1,7 @@
 import type { PrismaClient, Tx } from '@vtc/db';
 import { lockRow, transaction } from '@vtc/db';
 import {
+  checkDisplayName,
   assertClassPlan,
   assertClassStartable,
   assertLateFilingApproval,
@@ -58,7 +59,6 @@ function invalid(field: string, zh: string, en: string): DomainError {
 
 async function checkClassInput(tx: Tx, institutionId: string, input: ClassInput): Promise<void> {
   assertClassPlan(input);
-  if (!input.name.trim()) throw invalid('name', '请填写班级名称', 'Class name is required');
   if (!input.venue.trim()) throw invalid('venue', '请填写培训地点', 'Venue is required');
   input.teachers.forEach((t, i) => {
     if (!t.name.trim()) throw invalid(`teachers.${i}.name`, `第${i + 1}位教师姓名为空`, `Teacher ${i + 1} has no name`);
@@ -110,7 +110,8 @@ async function checkClassInput(tx: Tx, institutionId: string, input: ClassInput)
 function classData(input: ClassInput, today: string) {
   return {
     lateFilingReason: lateFilingReasonFor(input, today, input.lateFilingReason),
-    name: input.name.trim(),
+    // Stored as checked (NFC, trimmed): bidi controls and invisible-only names are refused by assertClassPlan.
+    name: checkDisplayName(input.name, 'name', { zh: '班级名称', en: 'The class name' }),
     occupationId: input.occupationId,
     level: input.level,
     trainingType: input.trainingType,
