@@ -135,9 +135,10 @@ const USERNAME = /^[a-z][a-z0-9._-]{2,39}$/;
 
 /**
  * Create an account with one role binding (system administrators only; the API checks the scope).
- * Emits `user.registered`, which the worker turns into a welcome notification.
+ * Emits `user.registered`, which the worker turns into a welcome notification. `actor` null: the
+ * platform itself (the first administrator, created from the command line).
  */
-export async function createUser(prisma: PrismaClient, actor: Actor, input: CreateUserInput) {
+export async function createUser(prisma: PrismaClient, actor: Actor | null, input: CreateUserInput) {
   if (!USERNAME.test(input.username)) {
     throw new DomainError(
       'VALIDATION',

@@ -1,2 +1,3 @@
 export * from './auth.ts';
 export * from './login.ts';
+export * from './first-admin.ts';
