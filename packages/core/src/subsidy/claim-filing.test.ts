@@ -533,7 +533,7 @@ describe('apprenticeship years: pre-payment, then the balance; or the full year 
   it("another enterprise cannot claim these apprenticeships, and is answered as for a missing one (NOT_FOUND)", async () => {
     const ids = await apprenticeshipsOf(await persons(1), '2026-03-01', '2027-02-28');
     const other: Actor = { ...boss, roles: [{ ...boss.roles[0]!, organizationId: inst }] };
-    await expect(fileClaim(prisma, other, { kind: 'APPRENTICESHIP_PREPAYMENT', apprenticeshipIds: ids, yearIndex: 1 }, noonOn('2026-03-10'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Apprenticeship ${ids[0]} not found` });
+    await expect(fileClaim(prisma, other, { kind: 'APPRENTICESHIP_PREPAYMENT', apprenticeshipIds: ids, yearIndex: 1 }, noonOn('2026-03-10'))).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Apprenticeship 1 of the list not found', details: { field: 'apprenticeshipIds', row: 1 } });
   });
 });
 
