@@ -14,12 +14,10 @@ import {
 import { OUTBOX_EVENT_TYPES } from '@vtc/jobs';
 import { isBureauCovering, notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
-import { audit } from '../shared/audit.ts';
-import { emit } from '../shared/outbox.ts';
 import { idNumberHasher, type PiiKeys } from '../shared/pii.ts';
 import { type ParsedContributionFile, parseContributionFile } from './contribution-file.ts';
-import { deleteImportFile, loadImportFile } from './import-file.ts';
-import { advanceImport, type ImportJobOptions, type ImportStatus, runImportJob, uploaderActor } from './import-run.ts';
+import { loadImportFile } from './import-file.ts';
+import { advanceImport, type ImportJobOptions, type ImportStatus, recordImportSucceeded, runImportJob, uploaderActor } from './import-run.ts';
 import { uploadImportFile } from './upload.ts';
 
 /**
@@ -282,7 +280,6 @@ async function finish(tx: Tx, importId: string, actor: Actor | null): Promise<Co
     data: { status: 'SUCCEEDED', finishedAt: new Date(), failureReason: null },
     omit: { content: true },
   });
-  await deleteImportFile(tx, 'contribution', importId);
   const counts = {
     regionCode: imp.regionCode,
     format: imp.format,
@@ -291,13 +288,12 @@ async function finish(tx: Tx, importId: string, actor: Actor | null): Promise<Co
     unmatchedRows: imp.unmatchedRows,
     rejectedRows: imp.rejectedRows,
   };
-  await audit(tx, actor, { action: 'contribution.imported', entityType: 'ContributionImport', entityId: imp.id, after: counts });
-  await emit(tx, {
-    type: CONTRIBUTION_EVENTS.imported,
-    aggregateType: 'ContributionImport',
-    aggregateId: imp.id,
-    payload: { regionCode: imp.regionCode, acceptedRows: imp.acceptedRows },
-  });
+  await recordImportSucceeded(
+    tx,
+    actor,
+    { kind: 'contribution', entityType: 'ContributionImport', id: imp.id, counts },
+    { type: CONTRIBUTION_EVENTS.imported, payload: { regionCode: imp.regionCode, acceptedRows: imp.acceptedRows } },
+  );
   return imp;
 }
 

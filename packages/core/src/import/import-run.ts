@@ -3,6 +3,9 @@ import { type PrismaClient, type SqlSession, type Tx, lockRow, transaction } fro
 import { checkDisplayName, DomainError, importPercent, isDomainError } from '@vtc/domain';
 import { notFound } from '../shared/access.ts';
 import type { Actor, ActorRole } from '../shared/actor.ts';
+import { audit } from '../shared/audit.ts';
+import { emit, type OutboxPayload } from '../shared/outbox.ts';
+import { deleteImportFile, type ImportFileKind } from './import-file.ts';
 
 /**
  * The steps every tabular import (rosters, contribution files) takes the same way: the upload's file
@@ -126,4 +129,19 @@ export async function runImportJob<Row, Result>(prisma: PrismaClient, job: Impor
     if (isDomainError(err) || options.failOnAnyError) await job.fail(err);
     throw err;
   }
+}
+
+/**
+ * The end of an import that SUCCEEDED, the same for every kind: its stored file is dropped, the audit row
+ * records its counts and the outbox carries the `imported` event, all in the caller's transaction.
+ */
+export async function recordImportSucceeded(
+  tx: Tx,
+  actor: Actor | null,
+  imp: { kind: ImportFileKind; entityType: 'RosterImport' | 'ContributionImport'; id: string; counts: Record<string, unknown> },
+  event: { type: string; payload: OutboxPayload },
+): Promise<void> {
+  await deleteImportFile(tx, imp.kind, imp.id);
+  await audit(tx, actor, { action: `${imp.kind}.imported`, entityType: imp.entityType, entityId: imp.id, after: imp.counts });
+  await emit(tx, { type: event.type, aggregateType: imp.entityType, aggregateId: imp.id, payload: event.payload });
 }

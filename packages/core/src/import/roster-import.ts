@@ -11,11 +11,9 @@ import {
 import { OUTBOX_EVENT_TYPES } from '@vtc/jobs';
 import { notFound } from '../shared/access.ts';
 import type { Actor } from '../shared/actor.ts';
-import { audit } from '../shared/audit.ts';
-import { emit } from '../shared/outbox.ts';
 import type { PiiKeys } from '../shared/pii.ts';
-import { deleteImportFile, loadImportFile } from './import-file.ts';
-import { type ImportJobOptions, runImportJob, uploaderActor } from './import-run.ts';
+import { loadImportFile } from './import-file.ts';
+import { type ImportJobOptions, recordImportSucceeded, runImportJob, uploaderActor } from './import-run.ts';
 import { importChunk, prepareChunk, runChunks } from './roster-chunk.ts';
 import { assertEnrollable, lockUploadableClass, uploadableClass, validationContext } from './roster-class.ts';
 import { parseRosterFile } from './roster-file.ts';
@@ -175,21 +173,13 @@ async function finishImport(tx: Tx, importId: string, actor: Actor | null): Prom
     where: { id: importId },
     data: { status: 'SUCCEEDED', finishedAt: new Date() },
   });
-  await deleteImportFile(tx, 'roster', importId);
-  const counts = {
-    classId: imp.classId,
-    format: imp.format,
-    totalRows: imp.totalRows,
-    acceptedRows: imp.acceptedRows,
-    rejectedRows: imp.rejectedRows,
-  };
-  await audit(tx, actor, { action: 'roster.imported', entityType: 'RosterImport', entityId: imp.id, after: counts });
-  await emit(tx, {
-    type: ROSTER_EVENTS.imported,
-    aggregateType: 'RosterImport',
-    aggregateId: imp.id,
-    payload: { classId: imp.classId, acceptedRows: imp.acceptedRows, rejectedRows: imp.rejectedRows },
-  });
+  const counts = { classId: imp.classId, format: imp.format, totalRows: imp.totalRows, acceptedRows: imp.acceptedRows, rejectedRows: imp.rejectedRows };
+  await recordImportSucceeded(
+    tx,
+    actor,
+    { kind: 'roster', entityType: 'RosterImport', id: imp.id, counts },
+    { type: ROSTER_EVENTS.imported, payload: { classId: imp.classId, acceptedRows: imp.acceptedRows, rejectedRows: imp.rejectedRows } },
+  );
   return imp;
 }
 
