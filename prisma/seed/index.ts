@@ -8,6 +8,7 @@ import {
   residentIdSealer,
 } from '@vtc/core';
 import { type PrismaClient, type Tx, transaction } from '@vtc/db';
+import { classEndDate, deliveredHours, isoDate } from '@vtc/domain';
 import argon2 from 'argon2';
 import { ACCOUNT_SEEDS } from './accounts.ts';
 import { LABOUR_BRANDS } from './brands.ts';
@@ -321,7 +322,7 @@ async function signSeededCertificates(tx: Tx, signing: CertificateSigning): Prom
   });
   for (const c of certs) {
     if (!c.occupation) continue;
-    const issuedOn = c.issuedOn.toISOString().slice(0, 10);
+    const issuedOn = isoDate(c.issuedOn);
     const k = c.enrollment?.class;
     const signed = signPayload(
       certificatePayload(c.number, {
@@ -337,9 +338,10 @@ async function signSeededCertificates(tx: Tx, signing: CertificateSigning): Prom
               extra: {
                 classCode: k.code,
                 className: k.name,
-                trainingHours: k.plannedHours,
-                trainingStartOn: k.startDate.toISOString().slice(0, 10),
-                trainingEndOn: [k.endDate.toISOString().slice(0, 10), issuedOn].sort()[0]!,
+                // As completion prints them: the hours delivered (at most the planned ones), the class's end by the closing day.
+                trainingHours: k.deliveredMinutes === null ? k.plannedHours : deliveredHours(k.plannedHours, k.deliveredMinutes).countedHours,
+                trainingStartOn: isoDate(k.startDate),
+                trainingEndOn: classEndDate(isoDate(k.endDate), issuedOn),
               },
             }
           : {}),
