@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { type CompletionResultInput, DomainError } from '@vtc/domain';
+import type { CompletionResultInput, } from '@vtc/domain';
 import type { Actor } from '../shared/actor.ts';
+import { seedRegions, seedCareOccupation, seedInstitution, rejects } from '../shared/fixtures.testkit.ts';
 import { addAttendanceSession, recordAttendance } from './attendance.ts';
 import { certificateSigningFrom } from '../certificate/issue.ts';
 import { completeClass, newVerifyToken } from './completion.ts';
@@ -29,22 +30,9 @@ const actor = (organizationId: string): Actor => ({
 beforeAll(async () => {
   db = await createTestDatabase('completion');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-      { code: '150000', name: '内蒙古自治区', level: 'PROVINCE' },
-      { code: '150800', name: '巴彦淖尔市', level: 'CITY', parentCode: '150000' },
-      { code: '150802', name: '临河区', level: 'COUNTY', parentCode: '150800' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
-  inst = (
-    await prisma.organization.create({
-      data: { name: '尧都区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode: '52141002MJ0000001A' },
-    })
-  ).id;
+  await seedRegions(prisma, ['140000', '141000', '141002', '150000', '150800', '150802']);
+  occupationId = await seedCareOccupation(prisma);
+  inst = await seedInstitution(prisma, { name: '尧都区培训学校', regionCode: '141002', creditCode: '52141002MJ0000001A' });
   instBayannur = (
     await prisma.organization.create({
       data: { name: '临河区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '150802', creditCode: '52150802MJ0000003A' },
@@ -120,15 +108,6 @@ async function classWith(present: number[], opts: { regionCode?: string; by?: Ac
   return { id: c.id, enrollments };
 }
 
-async function rejects(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const NOW = new Date('2026-11-30T10:00:00+08:00');
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configWith } from '@vtc/config';
 import { createPrisma, type PrismaClient } from '@vtc/db';
 import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
-import { DomainError } from '@vtc/domain';
 import { certificateSigningFrom } from '../certificate/issue.ts';
 import type { Actor } from '../shared/actor.ts';
+import { testActor, seedRegions, seedCareOccupation, seedInstitution, rejects } from '../shared/fixtures.testkit.ts';
 import { addAttendanceSession, recordAttendance } from './attendance.ts';
 import { completeClass } from './completion.ts';
 import { correctAttendance, correctAttendanceSession } from './corrections.ts';
@@ -29,30 +29,15 @@ let bureau: Actor;
 let cityBureau: Actor;
 let otherBureau: Actor;
 
-const role = (r: 'INSTITUTION_STAFF' | 'BUREAU_OFFICER', organizationId: string | null, regionCode: string | null): Actor => ({
-  userId: randomUUID(),
-  username: `${r}-${organizationId ?? regionCode}`,
-  sessionId: null,
-  roles: [{ role: r, regionCode, organizationId, personId: null, canViewIdNumbers: false }],
-});
+const role = (r: 'INSTITUTION_STAFF' | 'BUREAU_OFFICER', organizationId: string | null, regionCode: string | null): Actor =>
+  testActor(r, { organizationId, regionCode });
 
 beforeAll(async () => {
   db = await createTestDatabase('class_corrections');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-      { code: '141023', name: '襄汾县', level: 'COUNTY', parentCode: '141000' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
-  inst = (
-    await prisma.organization.create({
-      data: { name: '尧都区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode: '52141002MJ0000001A' },
-    })
-  ).id;
+  await seedRegions(prisma, ['140000', '141000', '141002', '141023']);
+  occupationId = await seedCareOccupation(prisma);
+  inst = await seedInstitution(prisma, { name: '尧都区培训学校', regionCode: '141002', creditCode: '52141002MJ0000001A' });
   policyId = (
     await prisma.subsidyPolicy.create({
       data: { code: 'T-CLASS-HOUR', regionCode: '141002', kind: 'CLASS_HOUR', name: '课时补贴', version: 1, status: 'ACTIVE', effectiveFrom: new Date('2026-01-01T00:00:00Z'), rules: {} },
@@ -69,15 +54,6 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function rejects(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 let seq = 0;
 /** A running class of 2026-12-01 to 2026-12-20 with `trainees` enrolled. */
