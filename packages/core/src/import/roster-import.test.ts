@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '../shared/actor.ts';
 import { decryptIdNumber, idNumberHash, type PiiKeys } from '../shared/pii.ts';
 import { runRosterImport, uploadRoster } from './roster-import.ts';
+import { seedRegions, seedCareOccupation } from '../shared/fixtures.testkit.ts';
 
 /**
  * The roster import use cases against the real Postgres: the request path, the job path with its
@@ -40,15 +41,8 @@ const id = (seq: number, birthDate = '1990-05-17', regionCode = '141002') => mak
 beforeAll(async () => {
   db = await createTestDatabase('roster_import');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-      { code: '141023', name: '襄汾县', level: 'COUNTY', parentCode: '141000' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
+  await seedRegions(prisma, ['140000', '141000', '141002', '141023']);
+  occupationId = await seedCareOccupation(prisma);
   const org = (name: string, regionCode: string, creditCode: string) =>
     prisma.organization.create({ data: { name, kind: 'TRAINING_INSTITUTION', regionCode, creditCode } });
   inst = (await org('尧都区培训学校', '141002', '52141002MJ0000001A')).id;

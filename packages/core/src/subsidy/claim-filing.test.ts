@@ -9,6 +9,7 @@ import { ledgerBalances } from './balances.ts';
 import { payClaim } from './payment.ts';
 import { approveClaim, closeNotice, reviewClaim } from './review.ts';
 import { type FileClaimInput, fileClaim } from './claim-filing.ts';
+import { seedRegions, seedCareOccupation, seedInstitution } from '../shared/fixtures.testkit.ts';
 
 /**
  * The database is the last word on "never twice": when another transaction writes a line for the
@@ -45,19 +46,9 @@ const RULES = {
 beforeAll(async () => {
   db = await createTestDatabase('subsidy_claim');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
-  inst = (
-    await prisma.organization.create({
-      data: { name: '尧都区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode: '52141002MJ0000001A' },
-    })
-  ).id;
+  await seedRegions(prisma, ['140000', '141000', '141002']);
+  occupationId = await seedCareOccupation(prisma);
+  inst = await seedInstitution(prisma, { name: '尧都区培训学校', regionCode: '141002', creditCode: '52141002MJ0000001A' });
   policyId = (
     await prisma.subsidyPolicy.create({
       data: { code: 'LF-TRAINING', version: 1, name: '临汾', regionCode: '141000', kind: 'TRAINING', effectiveFrom: new Date('2022-07-01T00:00:00Z'), rules: RULES, status: 'PUBLISHED' },

@@ -11,6 +11,7 @@ import { payClaim } from './payment.ts';
 import { approveClaim, closeNotice, rejectClaim, reviewClaim } from './review.ts';
 import { addClaimsToBatch, cancelPaymentBatch, confirmPaymentBatchPaid, createPaymentBatch, removeClaimFromBatch, submitPaymentBatch } from './payment-batch.ts';
 import { fileClaim } from './claim-filing.ts';
+import { seedRegions, seedCareOccupation, seedInstitution } from '../shared/fixtures.testkit.ts';
 
 /**
  * A training claim through review, city approval, a 5-working-day public notice across a weekend,
@@ -49,20 +50,9 @@ const FRIDAY_NOON = new Date('2026-11-20T04:00:00Z'); // 12:00 in Shanghai
 beforeAll(async () => {
   db = await createTestDatabase('claim_review');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-      { code: '141023', name: '襄汾县', level: 'COUNTY', parentCode: '141000' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
-  inst = (
-    await prisma.organization.create({
-      data: { name: '尧都区培训学校', kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode: '52141002MJ0000001A' },
-    })
-  ).id;
+  await seedRegions(prisma, ['140000', '141000', '141002', '141023']);
+  occupationId = await seedCareOccupation(prisma);
+  inst = await seedInstitution(prisma, { name: '尧都区培训学校', regionCode: '141002', creditCode: '52141002MJ0000001A' });
   await prisma.subsidyPolicy.create({
     data: { code: 'LF-TRAINING', version: 1, name: '临汾', regionCode: '141000', kind: 'TRAINING', effectiveFrom: new Date('2022-07-01T00:00:00Z'), rules: RULES, status: 'PUBLISHED' },
   });

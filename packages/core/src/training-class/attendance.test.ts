@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@vtc/db/testing';
 import { DomainError } from '@vtc/domain';
 import type { Actor } from '../shared/actor.ts';
 import { type AddAttendanceSessionInput, addAttendanceSession, classAttendanceMinutes, type RecordAttendanceInput, recordAttendance } from './attendance.ts';
+import { seedRegions, seedCareOccupation } from '../shared/fixtures.testkit.ts';
 
 /**
  * The clock of these tests: sessions are scheduled on the class's first morning (all of November is
@@ -34,14 +35,8 @@ const actor = (role: Actor['roles'][number]['role'], scope: { organizationId?: s
 beforeAll(async () => {
   db = await createTestDatabase('attendance');
   prisma = createPrisma(db.url);
-  await prisma.region.createMany({
-    data: [
-      { code: '140000', name: '山西省', level: 'PROVINCE' },
-      { code: '141000', name: '临汾市', level: 'CITY', parentCode: '140000' },
-      { code: '141002', name: '尧都区', level: 'COUNTY', parentCode: '141000' },
-    ],
-  });
-  occupationId = (await prisma.occupation.create({ data: { code: '4-10-01-05', name: '养老护理员', levels: ['LEVEL_4'] } })).id;
+  await seedRegions(prisma, ['140000', '141000', '141002']);
+  occupationId = await seedCareOccupation(prisma);
   const org = (name: string, creditCode: string) =>
     prisma.organization.create({ data: { name, kind: 'TRAINING_INSTITUTION', regionCode: '141002', creditCode } });
   inst1 = (await org('一号培训学校', '52141002MJ0000001A')).id;
